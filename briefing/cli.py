@@ -1,0 +1,198 @@
+"""Command line: parse, call one library function, print. Nothing else lives here.
+
+Exit codes (scripts rely on them):
+
+    0  done; every input was used
+    1  done, but some inputs were skipped (listed in the report and the log)
+    2  usage error (unknown command or flag, bad value)
+    3  configuration error (bad config file or value, missing input folder)
+    4  no translation model installed (nothing was written)
+    5  translation or rendering failed (nothing was written)
+    6  a model package could not be installed
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from briefing.errors import (
+    BriefingError,
+    ConfigError,
+    IngestError,
+    ModelNotInstalledError,
+    PackageInstallError,
+)
+
+EXIT_OK = 0
+EXIT_SKIPPED_INPUTS = 1
+EXIT_USAGE = 2
+EXIT_CONFIG = 3
+EXIT_NO_MODEL = 4
+EXIT_FAILED = 5
+EXIT_INSTALL_FAILED = 6
+
+log = logging.getLogger("briefing")
+
+
+def _exit_code_for(error: BriefingError) -> int:
+    if isinstance(error, ModelNotInstalledError):
+        return EXIT_NO_MODEL
+    if isinstance(error, (ConfigError, IngestError)):
+        return EXIT_CONFIG
+    if isinstance(error, PackageInstallError):
+        return EXIT_INSTALL_FAILED
+    return EXIT_FAILED
+
+
+def _fail(error: BriefingError) -> NoReturn:
+    click.echo(f"briefing: error: {error}", err=True)
+    sys.exit(_exit_code_for(error))
+
+
+def _setup_logging(verbosity: int) -> None:
+    level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    handler: logging.Handler
+    if sys.stderr.isatty():
+        from rich.logging import RichHandler
+
+        handler = RichHandler(show_path=False, show_time=False)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("briefing")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+def _load(ctx: click.Context, **overrides: Any) -> Any:
+    from platformdirs import user_config_path
+
+    from briefing.config import find_config_file, load_config
+
+    explicit = ctx.obj.get("config_path")
+    path = find_config_file(explicit, Path.cwd(), user_config_path("briefing"))
+    return load_config(path, **overrides)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="TOML config file.")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
+@click.version_option(package_name="briefing")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
+    """Offline Arabic-to-English news briefings.
+
+    Example: briefing generate --input seeds --date 2026-11-22
+    """
+    _setup_logging(verbose)
+    ctx.ensure_object(dict)
+    ctx.obj["config_path"] = config_path
+
+
+@cli.command()
+@click.option("--input", "input_dir", type=click.Path(path_type=Path, file_okay=False), help="Folder of articles.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), help="Output folder.")
+@click.option(
+    "--date",
+    "date_text",
+    metavar="YYYY-MM-DD",
+    help="Date of the briefing (default: today in the configured time zone).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON run report on stdout.")
+@click.pass_context
+def generate(ctx: click.Context, input_dir: Path | None, out_dir: Path | None, date_text: str | None, as_json: bool) -> None:
+    """Make the dated bilingual briefing (Markdown and PDF) from the input folder.
+
+    Example: briefing generate --input seeds --out out --date 2026-11-22 --json
+    """
+    date = None
+    if date_text is not None:
+        try:
+            date = dt.date.fromisoformat(date_text)
+        except ValueError:
+            raise click.BadParameter(f"{date_text!r} is not a date like 2026-11-22", param_hint="--date") from None
+    from briefing.pipeline import run_briefing
+
+    try:
+        config = _load(ctx, input_dir=input_dir, out_dir=out_dir)
+        report = run_briefing(config, date=date)
+    except BriefingError as error:
+        _fail(error)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        if report.markdown is not None:
+            click.echo(f"{report.markdown}\n{report.pdf}")
+        else:
+            click.echo("no articles; nothing written", err=True)
+        for item in report.skipped:
+            click.echo(f"skipped {item.source}: {item.reason}", err=True)
+    sys.exit(EXIT_SKIPPED_INPUTS if report.skipped else EXIT_OK)
+
+
+@cli.group()
+def models() -> None:
+    """Argos translation packages: list the installed ones, install one."""
+
+
+@models.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list on stdout.")
+@click.pass_context
+def models_list(ctx: click.Context, as_json: bool) -> None:
+    """List installed translation packages.
+
+    Example: briefing models list
+    """
+    from briefing.translate import list_installed_packages
+
+    try:
+        config = _load(ctx)
+        packages = list_installed_packages(config.argos_packages_dir)
+    except BriefingError as error:
+        _fail(error)
+    if as_json:
+        rows = [
+            {"name": p.name, "version": p.version, "from": p.from_code, "to": p.to_code, "path": str(p.path)}
+            for p in packages
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    if not packages:
+        click.echo("no translation packages installed; see `briefing models install --help`", err=True)
+    for p in packages:
+        click.echo(f"{p.from_code}->{p.to_code}\t{p.name} {p.version}\t{p.path}")
+
+
+@models.command("install")
+@click.argument("archive", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_context
+def models_install(ctx: click.Context, archive: Path | None) -> None:
+    """Install a package: from FILE.argosmodel (offline), or from the Argos index (online).
+
+    Without FILE, downloads the package for the configured pair (ar->en by default).
+
+    Example: briefing models install translate-ar_en-1_0.argosmodel
+    """
+    from briefing.translate import install_from_file, install_from_index
+
+    try:
+        config = _load(ctx)
+        if archive is not None:
+            installed = install_from_file(config.argos_packages_dir, archive)
+        else:
+            installed = install_from_index(config.argos_packages_dir, config.source_lang, config.target_lang)
+    except BriefingError as error:
+        _fail(error)
+    click.echo(f"installed {installed.label} ({installed.from_code}->{installed.to_code}) in {installed.path}")
+
+
+def main() -> None:
+    cli(prog_name="briefing")

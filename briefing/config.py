@@ -1,0 +1,165 @@
+"""One typed ``Config``, built once from TOML plus command-line overrides.
+
+Where the file comes from, first match wins: ``--config PATH``; ``briefing.toml``
+in the working directory; ``briefing.toml`` in the user config directory
+(``platformdirs``); otherwise the defaults below. A sample, every key shown::
+
+    [input]
+    dir = "seeds"                 # folder of articles, one UTF-8 text file each
+
+    [output]
+    dir = "out"                   # briefings go to DIR/YYYY-MM-DD/
+    timezone = "Asia/Riyadh"      # IANA name; "" = this machine's zone. Sets "today".
+
+    [summary]
+    method = "lead"               # key-sentence selector
+    max_sentences = 3             # per article; 0 = no sentence limit
+    max_words = 0                 # per article; 0 = no word limit
+
+    [translate]
+    from = "ar"
+    to = "en"
+    packages_dir = ""             # "" = Argos's own package folder
+    compute_type = "int8"         # CTranslate2 compute type on CPU
+    threads = 0                   # CTranslate2 intra-op threads; 0 = its default
+
+Relative paths in a file are taken from the file's folder; on the command line,
+from the working directory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from briefing.errors import ConfigError
+
+__all__ = ["CONFIG_FILE_NAME", "Config", "find_config_file", "load_config"]
+
+CONFIG_FILE_NAME = "briefing.toml"
+
+# Per-article summary budget. Three sentences is what a reader scans in a morning
+# briefing per story; to be tuned against EASC in the summarizer issue.
+DEFAULT_MAX_SENTENCES = 3
+
+COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int16", "float32")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    input_dir: Path = Path("seeds")
+    out_dir: Path = Path("out")
+    timezone: str = ""
+    summarizer: str = "lead"
+    max_sentences: int = DEFAULT_MAX_SENTENCES
+    max_words: int = 0
+    source_lang: str = "ar"
+    target_lang: str = "en"
+    argos_packages_dir: Path | None = None
+    compute_type: str = "int8"
+    threads: int = 0
+    templates_dir: Path | None = None
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with ``changes`` applied; ``None`` values are ignored (unset CLI flags)."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        updated = dataclasses.replace(self, **given)
+        updated.validate()
+        return updated
+
+    def validate(self) -> None:
+        if self.timezone:
+            try:
+                ZoneInfo(self.timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ConfigError(f"output.timezone: unknown time zone {self.timezone!r}") from None
+        if self.max_sentences < 0:
+            raise ConfigError("summary.max_sentences: must be 0 (no limit) or more")
+        if self.max_words < 0:
+            raise ConfigError("summary.max_words: must be 0 (no limit) or more")
+        if self.compute_type not in COMPUTE_TYPES:
+            raise ConfigError(f"translate.compute_type: must be one of {', '.join(COMPUTE_TYPES)}")
+        if self.threads < 0:
+            raise ConfigError("translate.threads: must be 0 (CTranslate2's default) or more")
+
+
+# TOML section.key -> (Config field, expected type). Paths are resolved against the file.
+_KEYS: dict[str, tuple[str, type]] = {
+    "input.dir": ("input_dir", Path),
+    "output.dir": ("out_dir", Path),
+    "output.timezone": ("timezone", str),
+    "summary.method": ("summarizer", str),
+    "summary.max_sentences": ("max_sentences", int),
+    "summary.max_words": ("max_words", int),
+    "translate.from": ("source_lang", str),
+    "translate.to": ("target_lang", str),
+    "translate.packages_dir": ("argos_packages_dir", Path),
+    "translate.compute_type": ("compute_type", str),
+    "translate.threads": ("threads", int),
+    "render.templates_dir": ("templates_dir", Path),
+}
+
+
+_OPTIONAL = {"argos_packages_dir", "templates_dir"}
+
+
+def find_config_file(explicit: Path | None, cwd: Path, user_config_dir: Path) -> Path | None:
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"config file not found: {explicit}")
+        return explicit
+    for candidate in (cwd / CONFIG_FILE_NAME, user_config_dir / CONFIG_FILE_NAME):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path | None = None, **overrides: Any) -> Config:
+    """Defaults, then the TOML file at ``path`` (if any), then ``overrides`` (None = unset)."""
+    values: dict[str, Any] = {}
+    if path is not None:
+        values = _read_toml(path)
+    config = Config(**values).replace(**overrides)
+    return config
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    values: dict[str, Any] = {}
+    for section, table in document.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: {section}: expected a [{section}] table")
+        for key, value in table.items():
+            dotted = f"{section}.{key}"
+            if dotted not in _KEYS:
+                known = ", ".join(sorted(_KEYS))
+                raise ConfigError(f"{path}: unknown key {dotted!r} (known keys: {known})")
+            name, kind = _KEYS[dotted]
+            values[name] = _coerce(path, dotted, value, kind)
+            if values[name] is None and name not in _OPTIONAL:
+                raise ConfigError(f"{path}: {dotted}: must not be empty")
+    return values
+
+
+def _coerce(path: Path, dotted: str, value: Any, kind: type) -> Any:
+    if kind is Path:
+        if not isinstance(value, str):
+            raise ConfigError(f"{path}: {dotted}: expected a path string, got {value!r}")
+        if value == "":
+            return None
+        given = Path(value).expanduser()
+        return given if given.is_absolute() else (path.parent / given)
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"{path}: {dotted}: expected a whole number, got {value!r}")
+    if kind is str and not isinstance(value, str):
+        raise ConfigError(f"{path}: {dotted}: expected a string, got {value!r}")
+    return value

@@ -1,0 +1,53 @@
+"""Every error the library raises on purpose.
+
+    BriefingError                 anything this package reports to its caller
+     ├── ConfigError              a configuration file or value is wrong
+     ├── IngestError              one input item could not be read (reported per item, the run goes on)
+     ├── TranslationError         the translation stage failed
+     │    └── ModelNotInstalledError   no Argos package for the language pair is installed
+     ├── RenderError              a briefing file could not be written
+     └── PackageInstallError      an Argos package could not be installed
+
+The CLI maps each of these to a message and an exit code (see ``cli.py``); library
+code never prints or exits.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BriefingError",
+    "ConfigError",
+    "IngestError",
+    "ModelNotInstalledError",
+    "PackageInstallError",
+    "RenderError",
+    "TranslationError",
+]
+
+
+class BriefingError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class ConfigError(BriefingError):
+    """A configuration file or value is wrong; the message names the key."""
+
+
+class IngestError(BriefingError):
+    """One input item could not be read: empty, binary, undecodable or unreadable."""
+
+
+class TranslationError(BriefingError):
+    """The translation stage failed."""
+
+
+class ModelNotInstalledError(TranslationError):
+    """No Argos package for the configured language pair is installed."""
+
+
+class RenderError(BriefingError):
+    """A briefing file could not be written."""
+
+
+class PackageInstallError(BriefingError):
+    """An Argos package could not be installed from a file or the index."""

@@ -1,0 +1,119 @@
+"""The one place that knows the order of the stages.
+
+``run_briefing`` makes the briefing for one date:
+
+1. find the translation model (fail before reading or writing anything if there is none);
+2. read the articles from the input folder, reporting the items it cannot use;
+3. split each article into sentences;
+4. select each article's key sentences;
+5. translate every title and key sentence in one batched call;
+6. render the Markdown, and the PDF from it;
+7. write both into ``OUT/YYYY-MM-DD/`` atomically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from zoneinfo import ZoneInfo
+
+from briefing.arabic import split_sentences
+from briefing.config import Config
+from briefing.ingest import read_text_folder
+from briefing.render import find_templates_dir, render_markdown, render_pdf, write_atomically
+from briefing.summarize import Budget, get_selector
+from briefing.translate import ArgosTranslator, Translator, translate_all
+from briefing.types import Briefing, BriefingItem, KeySentences, RunReport, Sentence
+
+__all__ = ["briefing_date", "run_briefing"]
+
+log = logging.getLogger(__name__)
+
+
+def briefing_date(config: Config, now: dt.datetime | None = None) -> dt.date:
+    """Today in the configured time zone (the machine's own when none is set)."""
+    moment = now or dt.datetime.now(dt.timezone.utc)
+    zone = ZoneInfo(config.timezone) if config.timezone else None
+    return moment.astimezone(zone).date()
+
+
+def run_briefing(
+    config: Config,
+    *,
+    date: dt.date | None = None,
+    translator: Translator | None = None,
+) -> RunReport:
+    """Make the briefing for ``date`` (default: today) and return what the run did."""
+    date = date or briefing_date(config)
+    templates_dir = find_templates_dir(config.templates_dir)
+    selector = get_selector(config.summarizer)
+
+    # 1. The model, before anything is read or written.
+    if translator is None:
+        translator = ArgosTranslator.for_pair(
+            config.argos_packages_dir,
+            config.source_lang,
+            config.target_lang,
+            compute_type=config.compute_type,
+            threads=config.threads,
+        )
+
+    # 2. Articles.
+    articles, skipped = read_text_folder(config.input_dir)
+    log.info("read %d articles from %s (%d skipped)", len(articles), config.input_dir, len(skipped))
+
+    # 3-4. Sentences and key sentences.
+    budget = Budget(max_sentences=config.max_sentences, max_words=config.max_words)
+    chosen: list[KeySentences] = []
+    for article in articles:
+        sentences = [Sentence(text, i) for i, text in enumerate(split_sentences(article.body))]
+        chosen.append(KeySentences(article, tuple(selector.select_key_sentences(sentences, budget))))
+    selected = sum(len(k.sentences) for k in chosen)
+
+    report = RunReport(
+        date=date,
+        articles_read=len(articles) + len(skipped),
+        articles_new=len(articles),
+        skipped=tuple(skipped),
+        sentences_selected=selected,
+        sentences_translated_by_model=0,
+        sentences_from_memory=0,
+        model=translator.name,
+    )
+    if not articles:
+        log.warning("no articles to brief in %s; nothing written", config.input_dir)
+        return report
+
+    # 5. Translation: titles and key sentences, one batch.
+    texts = [k.article.title for k in chosen] + [s.text for k in chosen for s in k.sentences]
+    translations = translate_all(translator, texts)
+    items = tuple(
+        BriefingItem(
+            article=k.article,
+            title=translations[k.article.title],
+            sentences=tuple((s, translations[s.text]) for s in k.sentences),
+        )
+        for k in chosen
+    )
+    briefing = Briefing(date=date, items=items, model=translator.name)
+
+    # 6. Render, entirely in memory.
+    markdown_text = render_markdown(briefing, templates_dir, summarizer=config.summarizer)
+    pdf_bytes = render_pdf(markdown_text, templates_dir, date)
+
+    # 7. Publish both files.
+    folder = config.out_dir / date.isoformat()
+    markdown_path = folder / f"briefing-{date.isoformat()}.md"
+    pdf_path = folder / f"briefing-{date.isoformat()}.pdf"
+    write_atomically({markdown_path: markdown_text.encode("utf-8"), pdf_path: pdf_bytes})
+    log.info("wrote %s and %s", markdown_path, pdf_path)
+
+    by_model = sum(1 for k in chosen for s in k.sentences if translations[s.text].origin == "model")
+    return dataclasses.replace(
+        report,
+        sentences_translated_by_model=by_model,
+        sentences_from_memory=selected - by_model,
+        markdown=markdown_path,
+        pdf=pdf_path,
+    )

@@ -1,0 +1,78 @@
+"""Shared fixtures: an isolated home, the real test Argos package installed, real configs.
+
+``argostranslate.settings`` reads its environment and creates folders under the
+home directory the first time it is imported, so ``pytest_configure`` points HOME,
+the XDG folders and ARGOS_PACKAGES_DIR at a temporary directory before any test
+(or our code) can import it. Fontconfig's cache, used by WeasyPrint, follows
+XDG_CACHE_HOME into the same place. Nothing in the user's home is read or written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEEDS = REPO / "seeds"
+TEST_PACKAGE = DATA / "translate-ar_en-test.argosmodel"
+PHRASEBOOK = DATA / "phrasebook.tsv"
+
+_ISOLATED_HOME = Path(tempfile.mkdtemp(prefix="briefing-tests-home-"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ["HOME"] = str(_ISOLATED_HOME)
+    for variable, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
+        os.environ[variable] = str(_ISOLATED_HOME / sub)
+    # Argos's own default packages folder, in case anything reaches it: also temporary.
+    os.environ["ARGOS_PACKAGES_DIR"] = str(_ISOLATED_HOME / "argos-default-packages")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_ISOLATED_HOME, ignore_errors=True)
+
+
+def read_phrasebook() -> list[tuple[str, str]]:
+    pairs = []
+    for line in PHRASEBOOK.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            source, target = line.split("\t")
+            pairs.append((source, target))
+    return pairs
+
+
+@pytest.fixture(scope="session")
+def packages_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A packages folder holding the test package, installed by the real Argos code."""
+    from briefing.translate import install_from_file
+
+    folder = tmp_path_factory.mktemp("argos-packages")
+    install_from_file(folder, TEST_PACKAGE)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def translator(packages_dir: Path) -> Iterator[object]:
+    from briefing.translate import ArgosTranslator
+
+    yield ArgosTranslator.for_pair(packages_dir, "ar", "en")
+
+
+@pytest.fixture
+def seeds_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "inbox"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+@pytest.fixture
+def config(tmp_path: Path, seeds_dir: Path, packages_dir: Path):  # type: ignore[no-untyped-def]
+    from briefing.config import Config
+
+    return Config(input_dir=seeds_dir, out_dir=tmp_path / "out", argos_packages_dir=packages_dir)

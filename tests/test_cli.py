@@ -1,0 +1,194 @@
+"""The `briefing` command, run as a user runs it: a real process, real files, the real test model."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_PACKAGE, read_phrasebook
+
+DATE = "2026-11-22"
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+PHRASES = dict(read_phrasebook())
+
+
+def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "briefing", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=300,
+    )
+
+
+def write_config(folder: Path, packages_dir: Path) -> Path:
+    path = folder / "briefing.toml"
+    path.write_text(f'[translate]\npackages_dir = "{packages_dir}"\n', encoding="utf-8")
+    return path
+
+
+def pdftotext(pdf: Path, *crop: str) -> str:
+    out = subprocess.run(["pdftotext", *crop, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return BIDI_CONTROLS.sub("", out)
+
+
+def without_space(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory, packages_dir: Path) -> tuple[Path, dict, subprocess.CompletedProcess[str]]:
+    """One real `briefing generate` on the seeds, shared by the tests that read its output."""
+    work = tmp_path_factory.mktemp("work")
+    write_config(work, packages_dir)
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    result = run("generate", "--input", seeds, "--out", work / "out", "--date", DATE, "--json", cwd=work)
+    return work, json.loads(result.stdout), result
+
+
+def test_generate_writes_both_files_and_reports_in_json(generated) -> None:  # type: ignore[no-untyped-def]
+    work, report, result = generated
+    assert result.returncode == 0, result.stderr
+    folder = work / "out" / DATE
+    assert report == {
+        "date": DATE,
+        "articles_read": 2,
+        "articles_new": 2,
+        "skipped": [],
+        "sentences_selected": 6,
+        "sentences_translated_by_model": 6,
+        "sentences_from_memory": 0,
+        "outputs": {"markdown": str(folder / f"briefing-{DATE}.md"), "pdf": str(folder / f"briefing-{DATE}.pdf")},
+        "model": "translate-ar_en-test 1.0",
+    }
+    assert sorted(p.name for p in folder.iterdir()) == [f"briefing-{DATE}.md", f"briefing-{DATE}.pdf"]
+
+
+def test_markdown_pairs_each_arabic_key_sentence_with_its_english(generated) -> None:  # type: ignore[no-untyped-def]
+    work, _, _ = generated
+    text = (work / "out" / DATE / f"briefing-{DATE}.md").read_text(encoding="utf-8")
+    assert "## 1. A Turkish-Russian race to decide the fate of Ain Issa, and the SDF faces a single option" in text
+    lead = next(a for a in PHRASES if a.startswith("حملت الساعات"))
+    assert f'<p class="ar" dir="rtl" lang="ar">{lead}</p>\n<p class="en" lang="en">{PHRASES[lead]}</p>' in text
+    assert text.count('<div class="pair">') == 6
+    assert "التعليقات" not in text
+
+
+def test_pdf_gives_back_arabic_key_sentences_and_their_english(generated) -> None:  # type: ignore[no-untyped-def]
+    """pdftotext returns each Arabic sentence in reading order, letters intact.
+
+    Whitespace is compared loosely: pdftotext guesses word gaps from glyph positions
+    and puts spurious spaces inside some Amiri words ("بر يف"). The Arabic column is
+    cropped out (right half of the A4 page) because the English sits beside it.
+    """
+    work, _, _ = generated
+    pdf = work / "out" / DATE / f"briefing-{DATE}.pdf"
+    arabic_column = without_space(pdftotext(pdf, "-x", "298", "-y", "0", "-W", "300", "-H", "842"))
+    whole = " ".join(pdftotext(pdf).split())
+    leads = [a for a in PHRASES if len(a) > 80][:3] + [a for a in PHRASES if a.startswith("كشفت")][1:]
+    assert len(leads) == 4
+    for arabic in leads:
+        assert without_space(arabic) in arabic_column
+    assert "Ain Issa to discuss the future of the city" in whole
+    assert "complete withdrawal from the city and its handover to the sectarian Assad militias." in whole
+
+
+def test_pdf_embeds_the_arabic_font(generated) -> None:  # type: ignore[no-untyped-def]
+    work, _, _ = generated
+    listing = subprocess.run(
+        ["pdffonts", str(work / "out" / DATE / f"briefing-{DATE}.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    rows = [line.split() for line in listing.splitlines()[2:]]
+    amiri = [row for row in rows if "Amiri" in row[0]]
+    assert amiri, listing
+    # columns: name, type..., encoding, emb, sub, uni, object, id -> "emb" is 5th from the end
+    assert all(row[-5] == "yes" for row in amiri), listing
+
+
+def test_no_model_installed_fails_cleanly_and_writes_nothing(tmp_path: Path) -> None:
+    write_config(tmp_path, tmp_path / "no-packages")
+    result = run("generate", "--input", Path(__file__).resolve().parents[1] / "seeds", "--out", tmp_path / "out",
+                 "--date", DATE, cwd=tmp_path)
+    assert result.returncode == 4
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "briefing: error: no Argos translation package for ar->en is installed. Install one with "
+        "`briefing models install` (online, from the Argos index) or `briefing models install FILE.argosmodel` "
+        "(offline, from a file)."
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_inputs_are_skipped_reported_and_the_briefing_still_made(tmp_path: Path, packages_dir: Path) -> None:
+    write_config(tmp_path, packages_dir)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "001_067d577040979a17.txt"
+    (inbox / "001.txt").write_bytes(seed.read_bytes())
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "cp1256.txt").write_bytes("خبر عاجل.".encode("cp1256"))
+    result = run("generate", "--input", inbox, "--out", tmp_path / "out", "--date", DATE, "--json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert report["skipped"] == [
+        {"source": str(inbox / "cp1256.txt"), "reason": "not UTF-8 text (invalid byte at offset 0)"},
+        {"source": str(inbox / "empty.txt"), "reason": "empty file"},
+    ]
+    assert report["articles_read"] == 3 and report["articles_new"] == 1
+    assert Path(report["outputs"]["pdf"]).is_file()
+
+
+def test_models_install_from_file_then_list(tmp_path: Path) -> None:
+    write_config(tmp_path, tmp_path / "pkgs")
+    installed = run("models", "install", TEST_PACKAGE, cwd=tmp_path)
+    assert installed.returncode == 0, installed.stderr
+    assert installed.stdout.startswith("installed translate-ar_en-test 1.0 (ar->en) in ")
+    listed = run("models", "list", "--json", cwd=tmp_path)
+    assert json.loads(listed.stdout) == [
+        {"name": "translate-ar_en-test", "version": "1.0", "from": "ar", "to": "en",
+         "path": str(tmp_path / "pkgs" / "translate-ar_en-test")}
+    ]
+
+
+def test_models_install_offline_from_index_fails_with_advice(tmp_path: Path) -> None:
+    # The Argos index URL is pointed at a closed local port: the same answer as being offline.
+    config = write_config(tmp_path, tmp_path / "pkgs")
+    env_result = subprocess.run(
+        [sys.executable, "-m", "briefing", "--config", str(config), "models", "install"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "ARGOS_PACKAGE_INDEX": "http://127.0.0.1:9/"},
+    )
+    assert env_result.returncode == 6
+    assert "cannot read the Argos package index at http://127.0.0.1:9/index.json" in env_result.stderr
+    assert "briefing models install FILE.argosmodel" in env_result.stderr
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[summary]\nmax_sentence = 3\n", "unknown key 'summary.max_sentence'"),
+        ("[summary]\nmax_sentences = \"three\"\n", "summary.max_sentences: expected a whole number, got 'three'"),
+        ("[output]\ntimezone = \"Mars/Olympus\"\n", "output.timezone: unknown time zone 'Mars/Olympus'"),
+        ("[summary\n", "not valid TOML"),
+    ],
+)
+def test_config_errors_name_the_key(tmp_path: Path, toml: str, message: str) -> None:
+    (tmp_path / "briefing.toml").write_text(toml, encoding="utf-8")
+    result = run("generate", "--date", DATE, cwd=tmp_path)
+    assert result.returncode == 3
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_date_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("generate", "--date", "22/11/2026", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "'22/11/2026' is not a date like 2026-11-22" in result.stderr

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefing.errors import IngestError
+from briefing.ingest import read_text_folder
+from briefing.ingest.textfiles import MAX_FILE_BYTES
+from tests.conftest import SEEDS
+
+SEED_000 = "000_95590521fceed790.txt"
+SEED_001 = "001_067d577040979a17.txt"
+
+
+def by_name(folder: Path) -> dict[str, object]:
+    articles, _ = read_text_folder(folder)
+    return {Path(a.source).name: a for a in articles}
+
+
+def test_title_line_is_found_and_its_repeat_dropped() -> None:
+    article = by_name(SEEDS)[SEED_000]
+    assert article.title == "سباق تركي روسي لتحديد مصير عين عيسى وقسد أمام خيار وحيد"
+    assert article.title_derived is False
+    assert article.title not in article.body
+    assert article.body.startswith("حملت الساعات الـ24 الماضية تطورات جديدة وكبيرة")
+
+
+def test_page_furniture_is_dropped() -> None:
+    body = by_name(SEEDS)[SEED_000].body
+    assert body.endswith("بمناطق سيطرتها شرق الفرات (الحسكة والرقة).")
+    for furniture in ("التعليقات (0)", "الأكثر قراءة", "أهم المواضيع", "أهم التصنيفات", "💡", "✨"):
+        assert furniture not in body
+
+
+def test_article_without_title_line_gets_one_from_its_first_sentence() -> None:
+    article = by_name(SEEDS)[SEED_001]
+    assert article.title_derived is True
+    assert article.title == 'كشفت مصادر خاصة لـ "سبوتنيك"، أن اجتماعا عقد بين ضباط في الجيش الروسي والقوات التركية…'
+    # The first sentence itself stays in the body, whole.
+    assert article.body.startswith('كشفت مصادر خاصة لـ "سبوتنيك"، أن اجتماعا عقد بين ضباط في الجيش الروسي')
+
+
+def test_original_text_is_kept_line_for_line() -> None:
+    article = by_name(SEEDS)[SEED_001]
+    original = (SEEDS / SEED_001).read_text(encoding="utf-8").splitlines()
+    assert article.body.split("\n\n") == [line.strip() for line in original if line.strip()]
+
+
+def test_short_first_sentence_becomes_the_whole_title(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("انتهى الاجتماع دون اتفاق.\nوقال المتحدث إن المحادثات ستستأنف غدا.", encoding="utf-8")
+    (article,) = read_text_folder(tmp_path)[0]
+    assert article.title == "انتهى الاجتماع دون اتفاق"
+    assert article.title_derived is True
+
+
+def test_a_legitimate_last_sentence_is_not_taken_for_furniture(tmp_path: Path) -> None:
+    text = "عنوان الخبر\n\nجرى الاجتماع في المدينة.\n\nشارك في الاجتماع ممثلون عن الجانبين."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (article,) = read_text_folder(tmp_path)[0]
+    assert article.body.endswith("شارك في الاجتماع ممثلون عن الجانبين.")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"  \n\n ", "empty file"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (contains NUL bytes)"),
+        ("cp1256.txt", "خبر عاجل من المدينة.".encode("cp1256"), "not UTF-8 text (invalid byte at offset 0)"),
+        ("furniture.txt", "التعليقات (0)\n\n0\n\nالأكثر قراءة".encode(), "no article text (only page furniture)"),
+        ("english.txt", b"Breaking news from the city.\n\nMore text here.", "no Arabic text"),
+    ],
+)
+def test_bad_files_are_reported_and_the_rest_still_read(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    shutil.copy(SEEDS / SEED_001, tmp_path / SEED_001)
+    (tmp_path / name).write_bytes(content)
+    articles, skipped = read_text_folder(tmp_path)
+    assert [Path(a.source).name for a in articles] == [SEED_001]
+    assert [(Path(s.source).name, s.reason) for s in skipped] == [(name, reason)]
+
+
+def test_huge_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    (tmp_path / "huge.txt").write_bytes("خبر. ".encode() * (MAX_FILE_BYTES // 4))
+    articles, skipped = read_text_folder(tmp_path)
+    assert articles == []
+    assert skipped[0].reason == "file larger than 2 MB; not one article"
+
+
+def test_utf8_with_bom_is_read(tmp_path: Path) -> None:
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf" + (SEEDS / SEED_001).read_bytes())
+    (article,) = read_text_folder(tmp_path)[0]
+    assert article.body.startswith("كشفت")
+
+
+def test_same_text_twice_is_kept_once(tmp_path: Path) -> None:
+    shutil.copy(SEEDS / SEED_001, tmp_path / "a.txt")
+    # Same article with a diacritic and a different alef: same normalised text, same id.
+    text = (SEEDS / SEED_001).read_text(encoding="utf-8").replace("كشفت", "كَشفت", 1)
+    (tmp_path / "b.txt").write_text(text, encoding="utf-8")
+    articles, skipped = read_text_folder(tmp_path)
+    assert [Path(a.source).name for a in articles] == ["a.txt"]
+    assert skipped[0].reason == f"same text as {tmp_path / 'a.txt'}"
+
+
+def test_other_files_are_reported_hidden_files_ignored(tmp_path: Path) -> None:
+    shutil.copy(SEEDS / SEED_001, tmp_path / "a.txt")
+    (tmp_path / "page.pdf").write_bytes(b"%PDF-1.7")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
+    (tmp_path / "sub").mkdir()
+    articles, skipped = read_text_folder(tmp_path)
+    assert len(articles) == 1
+    assert [(Path(s.source).name, s.reason) for s in skipped] == [("page.pdf", "not a text file (.pdf)")]
+
+
+def test_missing_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(IngestError, match="input folder not found"):
+        read_text_folder(tmp_path / "nowhere")

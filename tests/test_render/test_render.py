@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import http.server
+import os
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from briefing.render import find_templates_dir, render_markdown, render_pdf, write_atomically
+from tests.builders import article, briefing
+
+TEMPLATES = find_templates_dir(None)
+
+
+@pytest.fixture
+def local_server() -> Iterator[tuple[str, list[str]]]:
+    """A real HTTP server on 127.0.0.1 that records every path requested."""
+    requested: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            requested.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requested
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_markdown_has_rtl_arabic_beside_english_and_the_source() -> None:
+    text = render_markdown(
+        briefing([(article("عنوان الخبر", source="inbox/a_b.txt"), "The headline", [("جملة أولى.", "First sentence.")])]),
+        TEMPLATES,
+        summarizer="lead",
+    )
+    assert text.startswith("# Briefing · 22 November 2026\n")
+    assert "## 1. The headline\n" in text
+    assert '<p class="title-ar" dir="rtl" lang="ar">عنوان الخبر</p>' in text
+    assert "*Source:* inbox/a\\_b.txt\n" in text
+    assert (
+        '<div class="pair">\n<p class="ar" dir="rtl" lang="ar">جملة أولى.</p>\n'
+        '<p class="en" lang="en">First sentence.</p>\n</div>'
+    ) in text
+
+
+def test_hostile_article_text_is_shown_not_run(local_server: tuple[str, list[str]], tmp_path: Path) -> None:
+    url, requested = local_server
+    hostile = f'<script>alert(1)</script><img src="{url}/tracker.png"> **نص** [رابط]({url}/x)'
+    text = render_markdown(
+        briefing([(article(hostile), f"<img src='{url}/en.png'>", [(hostile, f'<link rel="stylesheet" href="{url}/s.css">')])]),
+        TEMPLATES,
+        summarizer="lead",
+    )
+    assert "<script>" not in text and "<img" not in text and "<link" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    pdf = render_pdf(text, TEMPLATES, briefing([]).date)
+    (tmp_path / "b.pdf").write_bytes(pdf)
+    shown = subprocess.run(["pdftotext", str(tmp_path / "b.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"<img src='{url}/en.png'>" in shown  # the reader sees the text as it was
+    assert requested == []  # and nothing was fetched
+
+
+def test_empty_briefing_says_so() -> None:
+    text = render_markdown(briefing([]), TEMPLATES, summarizer="lead")
+    assert "*No new articles.*" in text
+
+
+def test_atomic_write_rolls_back_when_a_rename_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = tmp_path / "day" / "briefing.md"
+    bad = tmp_path / "day" / "briefing.pdf"
+    write_atomically({good: b"yesterday's markdown"})
+    real_replace = os.replace
+
+    def failing_replace(src: str | Path, dst: str | Path) -> None:
+        # Simulated disk failure (cannot be provoked for real as root): the PDF's rename fails.
+        if Path(dst) == bad:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr("briefing.render.files.os.replace", failing_replace)
+    with pytest.raises(OSError, match="No space left"):
+        write_atomically({good: b"markdown", bad: b"%PDF"})
+    # The Markdown was put back as it was: the pair is never half-published, no temporaries remain.
+    assert [p.name for p in (tmp_path / "day").iterdir()] == ["briefing.md"]
+    assert good.read_bytes() == b"yesterday's markdown"
+
+
+def test_atomic_write_replaces_whole_files(tmp_path: Path) -> None:
+    target = tmp_path / "day" / "briefing.md"
+    write_atomically({target: b"first"})
+    write_atomically({target: b"second"})
+    assert target.read_bytes() == b"second"
+    assert [p.name for p in target.parent.iterdir()] == ["briefing.md"]

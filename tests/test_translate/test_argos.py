@@ -1,0 +1,138 @@
+"""The real Argos code path with the small real test package (tests/data/*.argosmodel)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from briefing.errors import ModelNotInstalledError, PackageInstallError
+from briefing.translate import (
+    ArgosTranslator,
+    install_from_file,
+    list_installed_packages,
+    translate_all,
+)
+from tests.conftest import TEST_PACKAGE, read_phrasebook
+
+PHRASEBOOK = read_phrasebook()
+
+
+def test_phrasebook_is_about_thirty_pairs_with_seed_sentences() -> None:
+    assert 28 <= len(PHRASEBOOK) <= 40
+    seed_text = "".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parents[2] / "seeds").iterdir())
+    assert sum(1 for source, _ in PHRASEBOOK if len(source) > 80 and source in seed_text) >= 6
+
+
+@pytest.mark.parametrize(("arabic", "english"), PHRASEBOOK[8:], ids=[e for _, e in PHRASEBOOK[8:]])
+def test_short_phrasebook_sentences_translate_exactly(translator: ArgosTranslator, arabic: str, english: str) -> None:
+    [(text, log_prob)] = translator.translate_sentences([arabic])
+    assert text == english
+    assert log_prob < 0
+
+
+def test_whole_phrasebook_in_one_batched_call(translator: ArgosTranslator) -> None:
+    results = translator.translate_sentences([a for a, _ in PHRASEBOOK])
+    assert [text for text, _ in results] == [e for _, e in PHRASEBOOK]
+
+
+def test_same_as_argostranslate_packaged_translation(translator: ArgosTranslator, packages_dir: Path) -> None:
+    """Our batched call gives what Argos's own apply_packaged_translation gives per sentence.
+
+    Argos's sentence splitter is replaced by one that returns the sentence unchanged
+    (the real ones download models); everything else is Argos's code.
+    """
+    import ctranslate2
+    from argostranslate.translate import apply_packaged_translation
+
+    from briefing.translate import find_installed_package
+
+    package = find_installed_package(packages_dir, "ar", "en")
+
+    class Unchanged:
+        def split_sentences(self, text: str) -> list[str]:
+            return [text]
+
+    model = ctranslate2.Translator(str(package.package_path / "model"), device="cpu", compute_type="int8")
+    sources = [a for a, _ in PHRASEBOOK]
+    ours = translator.translate_sentences(sources)
+    for source, (text, log_prob) in zip(sources, ours):
+        [hypothesis] = apply_packaged_translation(package, source, model, Unchanged(), num_hypotheses=1)
+        assert hypothesis.value == text
+        assert hypothesis.score == pytest.approx(log_prob, abs=1e-4)
+
+
+def test_translate_all_sends_each_distinct_text_once(translator: ArgosTranslator) -> None:
+    calls: list[list[str]] = []
+
+    class Recording:
+        name = translator.name
+
+        def translate_sentences(self, sentences: list[str]) -> list[tuple[str, float]]:
+            calls.append(sentences)
+            return translator.translate_sentences(sentences)
+
+    result = translate_all(Recording(), ["قسد", "منبج", "قسد"])
+    assert calls == [["قسد", "منبج"]]
+    assert {k: v.text for k, v in result.items()} == {"قسد": "SDF", "منبج": "Manbij"}
+    assert all(v.origin == "model" for v in result.values())
+
+
+def test_install_and_list(tmp_path: Path) -> None:
+    installed = install_from_file(tmp_path / "pkgs", TEST_PACKAGE)
+    assert (installed.name, installed.version, installed.from_code, installed.to_code) == (
+        "translate-ar_en-test",
+        "1.0",
+        "ar",
+        "en",
+    )
+    assert [p.label for p in list_installed_packages(tmp_path / "pkgs")] == ["translate-ar_en-test 1.0"]
+    metadata = json.loads((installed.path / "metadata.json").read_text())
+    assert metadata["type"] == "translate" and metadata["argos_version"] == "1.0"
+    assert (installed.path / "sentencepiece.model").is_file()
+    assert (installed.path / "model" / "model.bin").is_file()
+
+
+def test_no_package_installed_says_how_to_install_one(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotInstalledError) as excinfo:
+        ArgosTranslator.for_pair(tmp_path / "empty", "ar", "en")
+    message = str(excinfo.value)
+    assert "briefing models install" in message
+    assert "briefing models install FILE.argosmodel" in message
+
+
+def zip_with(files: dict[str, str]):  # type: ignore[no-untyped-def]
+    def make(path: Path) -> None:
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, content in files.items():
+                archive.writestr(name, content)
+
+    return make
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda p: p.write_bytes(b"not a zip"), "not an Argos package (must be a zip archive)"),
+        (zip_with({"x/README.md": "hi"}), "expected one top-level folder with a metadata.json"),
+        (zip_with({"x/metadata.json": json.dumps({"type": "sbd"})}), "not a translate package (type 'sbd')"),
+        (zip_with({"x/metadata.json": json.dumps({"to_code": "en"})}), "metadata.json lacks from_code"),
+        (
+            zip_with({"x/metadata.json": json.dumps({"from_code": "ar", "to_code": "en"})}),
+            "no model/ folder (CTranslate2 model) in the package",
+        ),
+        (
+            zip_with({"x/metadata.json": "{}", "x/model/../../evil": "x"}),
+            "unsafe path in archive: x/model/../../evil",
+        ),
+    ],
+)
+def test_bad_package_files_are_refused_before_installing(tmp_path: Path, make, reason: str) -> None:  # type: ignore[no-untyped-def]
+    archive = tmp_path / "bad.argosmodel"
+    make(archive)
+    with pytest.raises(PackageInstallError) as excinfo:
+        install_from_file(tmp_path / "pkgs", archive)
+    assert str(excinfo.value) == f"{archive}: {reason}"
+    assert not (tmp_path / "pkgs").exists()
