@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 def briefing_date(config: Config, now: dt.datetime | None = None) -> dt.date:
     """Today in the configured time zone (the machine's own when none is set)."""
-    moment = now or dt.datetime.now(dt.timezone.utc)
+    moment = now or dt.datetime.now(dt.UTC)
     zone = ZoneInfo(config.timezone) if config.timezone else None
     return moment.astimezone(zone).date()
 

@@ -283,9 +283,13 @@ def ctranslate2_mismatches(
 ) -> list[tuple[str, str, str]]:
     """Translate every phrasebook source the way Argos does; return the wrong ones."""
     translator = ctranslate2.Translator(str(model_dir), device="cpu", compute_type=compute_type)
-    options = dict(
-        beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY, replace_unknowns=True, max_batch_size=32, batch_type="tokens"
-    )
+    options = {
+        "beam_size": BEAM_SIZE,
+        "length_penalty": LENGTH_PENALTY,
+        "replace_unknowns": True,
+        "max_batch_size": 32,
+        "batch_type": "tokens",
+    }
     tokenized = [sp.encode(s, out_type=str) for s, _ in pairs]
     # Both ways the app and Argos call it: all sentences in one batch, and one at a time.
     batched = translator.translate_batch(tokenized, **options)

@@ -16,4 +16,5 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m mypy  # strict, on briefing/ (pyproject.toml)
 exec .venv/bin/python -m pytest "$@"

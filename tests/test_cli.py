@@ -26,6 +26,7 @@ def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         env=os.environ.copy(),
         timeout=300,
+        check=False,  # callers assert the exit code
     )
 
 
@@ -120,9 +121,11 @@ def test_no_model_installed_fails_cleanly_and_writes_nothing(tmp_path: Path) -> 
     assert result.returncode == 4
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [
-        "briefing: error: no Argos translation package for ar->en is installed. Install one with "
-        "`briefing models install` (online, from the Argos index) or `briefing models install FILE.argosmodel` "
-        "(offline, from a file)."
+        (
+            "briefing: error: no Argos translation package for ar->en is installed. Install one with "
+            "`briefing models install` (online, from the Argos index) or `briefing models install FILE.argosmodel` "
+            "(offline, from a file)."
+        )
     ]
     assert not (tmp_path / "out").exists()
 
@@ -163,7 +166,7 @@ def test_models_install_offline_from_index_fails_with_advice(tmp_path: Path) -> 
     config = write_config(tmp_path, tmp_path / "pkgs")
     env_result = subprocess.run(
         [sys.executable, "-m", "briefing", "--config", str(config), "models", "install"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
         env={**os.environ, "ARGOS_PACKAGE_INDEX": "http://127.0.0.1:9/"},
     )
     assert env_result.returncode == 6

@@ -15,7 +15,7 @@ from briefing.pipeline import briefing_date, run_briefing
     [("Asia/Riyadh", dt.date(2026, 11, 23)), ("America/New_York", dt.date(2026, 11, 22)), ("UTC", dt.date(2026, 11, 22))],
 )
 def test_today_is_taken_in_the_configured_time_zone(zone: str, expected: dt.date) -> None:
-    late_evening_utc = dt.datetime(2026, 11, 22, 22, 30, tzinfo=dt.timezone.utc)
+    late_evening_utc = dt.datetime(2026, 11, 22, 22, 30, tzinfo=dt.UTC)
     assert briefing_date(Config(timezone=zone), now=late_evening_utc) == expected
 
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import tempfile
 from pathlib import Path
 
 __all__ = ["write_atomically"]
@@ -49,16 +48,19 @@ def write_atomically(outputs: dict[Path, bytes]) -> None:
 
 
 def _write_temporary(target: Path, data: bytes, suffix: str) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+    name = _temporary_name(target, suffix)
+    # os.open with 0o666 lets the umask decide, as for any file the user writes;
+    # mkstemp's 0o600 would leave published briefings unreadable to the team.
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
-        Path(name).unlink(missing_ok=True)
+        name.unlink(missing_ok=True)
         raise
-    return Path(name)
+    return name
 
 
 def _temporary_name(target: Path, suffix: str) -> Path:

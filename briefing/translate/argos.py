@@ -90,8 +90,7 @@ class ArgosTranslator:
         prefix = self._package.target_prefix
         if prefix and value.startswith(prefix):
             value = value[len(prefix) :]
-        if value.startswith(" "):
-            value = value[1:]
+        value = value.removeprefix(" ")
         return value
 
     def _load(self) -> Any:

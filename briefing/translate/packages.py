@@ -22,7 +22,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 from briefing.errors import ModelNotInstalledError, PackageInstallError
 
@@ -65,7 +65,7 @@ def argos_package_module(packages_dir: Path | None) -> ModuleType:
         packages_dir.mkdir(parents=True, exist_ok=True)
         argos_settings.package_data_dir = packages_dir
         argos_settings.package_dirs = [packages_dir]
-    return argostranslate.package
+    return cast(ModuleType, argostranslate.package)
 
 
 def list_installed_packages(packages_dir: Path | None) -> list[InstalledPackage]:
@@ -159,7 +159,7 @@ def install_from_index(
 
 def _download(url: str) -> bytes:
     request = urllib.request.Request(url, headers={"User-Agent": "briefing"})
-    with urllib.request.urlopen(request, timeout=NETWORK_TIMEOUT_S) as response:  # noqa: S310 (http/https from the Argos index)
+    with urllib.request.urlopen(request, timeout=NETWORK_TIMEOUT_S) as response:
         data: bytes = response.read()
         return data
 

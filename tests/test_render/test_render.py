@@ -21,7 +21,7 @@ def local_server() -> Iterator[tuple[str, list[str]]]:
     requested: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             requested.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
@@ -104,3 +104,12 @@ def test_atomic_write_replaces_whole_files(tmp_path: Path) -> None:
     write_atomically({target: b"second"})
     assert target.read_bytes() == b"second"
     assert [p.name for p in target.parent.iterdir()] == ["briefing.md"]
+
+
+def test_published_files_follow_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        write_atomically({tmp_path / "briefing.md": b"x"})
+    finally:
+        os.umask(old)
+    assert (tmp_path / "briefing.md").stat().st_mode & 0o777 == 0o644
