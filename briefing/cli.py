@@ -2,8 +2,8 @@
 
 Exit codes (scripts rely on them):
 
-    0  done; every input was used
-    1  done, but some inputs were skipped (listed in the report and the log)
+    0  done; every input was used (duplicates are dropped silently: exit 0)
+    1  done, but some inputs could not be read (listed in the report and the log)
     2  usage error (unknown command or flag, bad value)
     3  configuration error (bad config file or value, missing input folder)
     4  no translation model installed (nothing was written)
@@ -51,9 +51,13 @@ def _exit_code_for(error: BriefingError) -> int:
     return EXIT_FAILED
 
 
-def _fail(error: BriefingError) -> NoReturn:
+def _fail(error: BriefingError, *, as_json: bool = False, date: str | None = None) -> NoReturn:
+    """One line on stderr and the documented exit code; with --json, an error report on stdout too."""
+    code = _exit_code_for(error)
     click.echo(f"briefing: error: {error}", err=True)
-    sys.exit(_exit_code_for(error))
+    if as_json:
+        click.echo(json.dumps({"date": date, "error": str(error), "exit_code": code, "outputs": None}, ensure_ascii=False))
+    sys.exit(code)
 
 
 def _setup_logging(verbosity: int) -> None:
@@ -125,7 +129,7 @@ def generate(ctx: click.Context, input_dir: Path | None, out_dir: Path | None, d
         config = _load(ctx, input_dir=input_dir, out_dir=out_dir)
         report = run_briefing(config, date=date)
     except BriefingError as error:
-        _fail(error)
+        _fail(error, as_json=as_json, date=date_text)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:
@@ -135,7 +139,7 @@ def generate(ctx: click.Context, input_dir: Path | None, out_dir: Path | None, d
             click.echo("no articles; nothing written", err=True)
         for item in report.skipped:
             click.echo(f"skipped {item.source}: {item.reason}", err=True)
-    sys.exit(EXIT_SKIPPED_INPUTS if report.skipped else EXIT_OK)
+    sys.exit(EXIT_SKIPPED_INPUTS if report.had_failures else EXIT_OK)
 
 
 @cli.group()

@@ -16,26 +16,35 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Callable
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from briefing.arabic import split_sentences
 from briefing.config import Config
+from briefing.errors import RenderError
 from briefing.ingest import read_text_folder
 from briefing.render import find_templates_dir, render_markdown, render_pdf, write_atomically
 from briefing.summarize import Budget, get_selector
 from briefing.translate import ArgosTranslator, Translator, translate_all
 from briefing.types import Briefing, BriefingItem, KeySentences, RunReport, Sentence
 
-__all__ = ["briefing_date", "run_briefing"]
+__all__ = ["Clock", "briefing_date", "run_briefing", "utc_now"]
 
 log = logging.getLogger(__name__)
 
 
-def briefing_date(config: Config, now: dt.datetime | None = None) -> dt.date:
-    """Today in the configured time zone (the machine's own when none is set)."""
-    moment = now or dt.datetime.now(dt.UTC)
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def briefing_date(config: Config, now: dt.datetime) -> dt.date:
+    """The date of ``now`` in the configured time zone (the machine's own when none is set)."""
     zone = ZoneInfo(config.timezone) if config.timezone else None
-    return moment.astimezone(zone).date()
+    return now.astimezone(zone).date()
 
 
 def run_briefing(
@@ -43,9 +52,10 @@ def run_briefing(
     *,
     date: dt.date | None = None,
     translator: Translator | None = None,
+    clock: Clock = utc_now,
 ) -> RunReport:
-    """Make the briefing for ``date`` (default: today) and return what the run did."""
-    date = date or briefing_date(config)
+    """Make the briefing for ``date`` (default: today by ``clock``) and return what the run did."""
+    date = date or briefing_date(config, clock())
     templates_dir = find_templates_dir(config.templates_dir)
     selector = get_selector(config.summarizer)
 
@@ -106,7 +116,7 @@ def run_briefing(
     folder = config.out_dir / date.isoformat()
     markdown_path = folder / f"briefing-{date.isoformat()}.md"
     pdf_path = folder / f"briefing-{date.isoformat()}.pdf"
-    write_atomically({markdown_path: markdown_text.encode("utf-8"), pdf_path: pdf_bytes})
+    _publish(folder, {markdown_path: markdown_text.encode("utf-8"), pdf_path: pdf_bytes})
     log.info("wrote %s and %s", markdown_path, pdf_path)
 
     by_model = sum(1 for k in chosen for s in k.sentences if translations[s.text].origin == "model")
@@ -117,3 +127,14 @@ def run_briefing(
         markdown=markdown_path,
         pdf=pdf_path,
     )
+
+
+def _publish(folder: Path, files: dict[Path, bytes]) -> None:
+    """Write the briefing files; on failure leave no trace of this run in ``out/``."""
+    created = not folder.exists()
+    try:
+        write_atomically(files)
+    except OSError as exc:
+        if created and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+        raise RenderError(f"cannot write the briefing into {folder}: {exc.strerror or exc}") from exc

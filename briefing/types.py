@@ -86,6 +86,8 @@ class SkippedItem:
 
     source: str
     reason: str
+    kind: str = "unreadable"
+    """``"unreadable"`` (a failure the user should look at) or ``"duplicate"`` (same text as another item)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,11 @@ class RunReport:
     markdown: Path | None = None
     pdf: Path | None = None
 
+    @property
+    def had_failures(self) -> bool:
+        """Some input could not be read (duplicates do not count)."""
+        return any(s.kind == "unreadable" for s in self.skipped)
+
     def as_json(self) -> dict[str, Any]:
         outputs = None
         if self.markdown is not None and self.pdf is not None:
@@ -111,7 +118,7 @@ class RunReport:
             "date": self.date.isoformat(),
             "articles_read": self.articles_read,
             "articles_new": self.articles_new,
-            "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
+            "skipped": [{"source": s.source, "reason": s.reason, "kind": s.kind} for s in self.skipped],
             "sentences_selected": self.sentences_selected,
             "sentences_translated_by_model": self.sentences_translated_by_model,
             "sentences_from_memory": self.sentences_from_memory,

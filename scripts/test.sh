@@ -9,8 +9,13 @@ command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 # HarfBuzz's subsetter makes WeasyPrint's PDFs smaller; it works without it, with a warning.
 ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || need_apt+=(libharfbuzz-subset0)
 if [ ${#need_apt[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq && sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "Please install with your package manager: ${need_apt[*]} (the PDF tests need pdftotext)." >&2
+  fi
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv

@@ -114,20 +114,26 @@ def test_pdf_embeds_the_arabic_font(generated) -> None:  # type: ignore[no-untyp
     assert all(row[-5] == "yes" for row in amiri), listing
 
 
-def test_no_model_installed_fails_cleanly_and_writes_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("as_json", [False, True])
+def test_no_model_installed_fails_cleanly_and_writes_nothing(tmp_path: Path, as_json: bool) -> None:
     write_config(tmp_path, tmp_path / "no-packages")
-    result = run("generate", "--input", Path(__file__).resolve().parents[1] / "seeds", "--out", tmp_path / "out",
-                 "--date", DATE, cwd=tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    flags = ["--json"] if as_json else []
+    result = run("generate", "--input", seeds, "--out", tmp_path / "out", "--date", DATE, *flags, cwd=tmp_path)
+    message = (
+        f"no Argos translation package for ar->en is installed in {tmp_path / 'no-packages'}. Install one with "
+        "`briefing models install` (online, from the Argos index) or `briefing models install FILE.argosmodel` "
+        "(offline, from a file)."
+    )
     assert result.returncode == 4
-    assert result.stdout == ""
-    assert result.stderr.strip().splitlines() == [
-        (
-            "briefing: error: no Argos translation package for ar->en is installed. Install one with "
-            "`briefing models install` (online, from the Argos index) or `briefing models install FILE.argosmodel` "
-            "(offline, from a file)."
-        )
-    ]
-    assert not (tmp_path / "out").exists()
+    assert result.stderr.strip().splitlines() == [f"briefing: error: {message}"]
+    if as_json:
+        assert json.loads(result.stdout) == {"date": DATE, "error": message, "exit_code": 4, "outputs": None}
+    else:
+        assert result.stdout == ""
+    # Nothing written: no output folder, and not even the configured package folder.
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
 def test_bad_inputs_are_skipped_reported_and_the_briefing_still_made(tmp_path: Path, packages_dir: Path) -> None:
@@ -138,15 +144,29 @@ def test_bad_inputs_are_skipped_reported_and_the_briefing_still_made(tmp_path: P
     (inbox / "001.txt").write_bytes(seed.read_bytes())
     (inbox / "empty.txt").write_bytes(b"")
     (inbox / "cp1256.txt").write_bytes("خبر عاجل.".encode("cp1256"))
+    (inbox / "copy.txt").write_bytes(seed.read_bytes())
     result = run("generate", "--input", inbox, "--out", tmp_path / "out", "--date", DATE, "--json", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     assert report["skipped"] == [
-        {"source": str(inbox / "cp1256.txt"), "reason": "not UTF-8 text (invalid byte at offset 0)"},
-        {"source": str(inbox / "empty.txt"), "reason": "empty file"},
+        {"source": str(inbox / "copy.txt"), "reason": f"same text as {inbox / '001.txt'}", "kind": "duplicate"},
+        {"source": str(inbox / "cp1256.txt"), "reason": "not UTF-8 text (invalid byte at offset 0)", "kind": "unreadable"},
+        {"source": str(inbox / "empty.txt"), "reason": "empty file", "kind": "unreadable"},
     ]
-    assert report["articles_read"] == 3 and report["articles_new"] == 1
+    assert report["articles_read"] == 4 and report["articles_new"] == 1
     assert Path(report["outputs"]["pdf"]).is_file()
+
+
+def test_a_duplicate_alone_is_not_a_failure(tmp_path: Path, packages_dir: Path) -> None:
+    write_config(tmp_path, packages_dir)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "001_067d577040979a17.txt"
+    (inbox / "a.txt").write_bytes(seed.read_bytes())
+    (inbox / "b.txt").write_bytes(seed.read_bytes())
+    result = run("generate", "--input", inbox, "--out", tmp_path / "out", "--date", DATE, "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [s["kind"] for s in json.loads(result.stdout)["skipped"]] == ["duplicate"]
 
 
 def test_models_install_from_file_then_list(tmp_path: Path) -> None:

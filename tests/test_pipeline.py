@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from pathlib import Path
 
 import pytest
 
 import briefing
 from briefing.config import Config
+from briefing.errors import RenderError
 from briefing.pipeline import briefing_date, run_briefing
 
 
@@ -16,14 +18,24 @@ from briefing.pipeline import briefing_date, run_briefing
 )
 def test_today_is_taken_in_the_configured_time_zone(zone: str, expected: dt.date) -> None:
     late_evening_utc = dt.datetime(2026, 11, 22, 22, 30, tzinfo=dt.UTC)
-    assert briefing_date(Config(timezone=zone), now=late_evening_utc) == expected
+    assert briefing_date(Config(timezone=zone), late_evening_utc) == expected
 
 
-def test_whole_run_in_process_with_the_translator_handed_in(config: Config, translator: object) -> None:
-    report = run_briefing(config, date=dt.date(2026, 11, 22), translator=translator)  # type: ignore[arg-type]
-    assert report.sentences_selected == 6
-    assert report.markdown == config.out_dir / "2026-11-22" / "briefing-2026-11-22.md"
-    assert report.pdf is not None and report.pdf.read_bytes().startswith(b"%PDF-")
+def test_without_a_date_the_run_uses_its_clock(config: Config, translator: object) -> None:
+    clock = lambda: dt.datetime(2026, 11, 22, 22, 30, tzinfo=dt.UTC)
+    report = run_briefing(config.replace(timezone="Asia/Riyadh"), translator=translator, clock=clock)  # type: ignore[arg-type]
+    assert report.date == dt.date(2026, 11, 23)
+    assert report.pdf == config.out_dir / "2026-11-23" / "briefing-2026-11-23.pdf"
+
+
+def test_unwritable_output_is_a_render_error_and_leaves_nothing(
+    config: Config, translator: object, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(RenderError, match="cannot write the briefing into"):
+        run_briefing(config.replace(out_dir=blocker / "out"), date=dt.date(2026, 11, 22), translator=translator)  # type: ignore[arg-type]
+    assert blocker.read_text() == "not a folder"
 
 
 def test_word_budget_from_config_limits_key_sentences(config: Config, translator: object) -> None:
@@ -41,6 +53,9 @@ def test_empty_inbox_writes_nothing(config: Config, translator: object, tmp_path
 
 
 def test_public_api_is_exactly_what_we_export() -> None:
-    public = sorted(name for name in dir(briefing) if not name.startswith("_") and name not in {
-        "arabic", "config", "errors", "ingest", "pipeline", "render", "summarize", "translate", "types", "logging"})
+    public = sorted(
+        name
+        for name, value in vars(briefing).items()
+        if not name.startswith("_") and not inspect.ismodule(value)  # submodules appear as they get imported
+    )
     assert sorted(briefing.__all__) == public

@@ -1,12 +1,22 @@
 """Sentence and word splitting for Arabic news text.
 
-A sentence ends at ``.``, ``!``, ``?``, ``؟`` or ``…`` (with any closing quotes or
-brackets that follow) when whitespace or the end of the line comes next, and at every
-line break: the texts we ingest carry one paragraph per line. The Arabic comma ``،``
-and semicolon ``؛`` never end a sentence. Because a boundary needs whitespace after
-the mark, dates (``20/12/2020``), decimals (``3.5``), URLs and names like ``M4``
-stay whole; a lone letter before a dot (``د.``, ``أ.د.``) is taken for an
-abbreviation, not a sentence end.
+Rules, in order:
+
+- A blank line ends a paragraph, and a paragraph ends a sentence.
+- A single line break inside a paragraph is a hard wrap (newspaper text is often
+  wrapped at a fixed width) unless the line ends with an end mark or a colon; wrapped
+  lines are joined with a space.
+- A sentence ends at ``.``, ``!``, ``?``, ``؟``, ``…`` or ``...`` (with any closing
+  quotes or brackets after it) when whitespace, the end of the text, or an Arabic
+  letter comes next. Scraped Arabic often has no space after the full stop
+  (``المدينة.وقال``); a digit or Latin letter right after a dot is a decimal, a
+  date or a URL (``3.5``, ``www.spa.gov.sa``) and does not end anything.
+- ``..`` (exactly two dots) is a pause in Arabic headlines, not an end.
+- The Arabic comma ``،`` and semicolon ``؛`` never end a sentence.
+- Known abbreviations (``د.``, ``أ.د.``, ``ص.ب.``; ``Dr.``, ``U.S.``) do not end one.
+- A quotation is kept whole: an end mark inside open quotes (``"…"``, ``«…»``,
+  ``“…”``) does not end the sentence that carries it, unless the quote runs on past
+  ``QUOTE_MAX_CHARS`` (then the quote mark was most likely never closed).
 
 Not pyarabic's ``sentence_tokenize``: it stops splitting after 32 sentences.
 """
@@ -15,26 +25,54 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_sentences", "split_words"]
+__all__ = ["ABBREVIATIONS", "split_paragraph_sentences", "split_sentences", "split_words"]
 
-# A run of end marks, then closing quotes/brackets, then whitespace or end of line.
-_END = re.compile(r"[.!?؟…]+[\"'»”’)\]]*(?=\s|$)")
-# "د." or "أ.د." : single letters each followed by a dot.
-_ABBREVIATION = re.compile(r"(?:^|\s)(?:[^\W\d_]\.)+$")  # letters only: "رقم 5." does end a sentence
+# Titles and terms written with a dot that do not end a sentence. Single Arabic letters
+# are listed one by one: "م." is also "ميلادي" at the end of a date, which does end one.
+ABBREVIATIONS = frozenset(
+    {"د", "أ", "ا", "أ.د", "ا.د", "ص.ب", "ت", "ق.م", "Dr", "Mr", "Mrs", "Ms", "Prof", "St", "No", "vs", "etc", "Jr"}
+)
+# An open quote longer than this (characters) is treated as never closed. Quoted
+# statements in news run to two or three sentences; 400 characters covers them.
+QUOTE_MAX_CHARS = 400
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\u200e\u200f]*\n\s*")
+_LINE_END = re.compile(r"[.!?؟…:][\"'»”’)\]]*[\s\u200e\u200f]*$")
+_CLOSERS = "\"'»”’)]"
+# An end-mark run, its closers, then what must follow for it to be an end.
+_END = re.compile(
+    r"(?P<mark>\.{3,}|\.\.|[.!?؟…]+)(?P<closers>[\"'»”’)\]]*)"
+    r"(?=[\s\u200e\u200f\u061c]|$|[\u0621-\u064a])"
+)
+_TOKEN_BEFORE = re.compile(r"(\S+)$")
+_TOKEN_AFTER = re.compile(r"(\S+)")
+_LATIN_INITIALS = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 _HAS_WORD = re.compile(r"\w")
 _WORD = re.compile(r"\w+")
+_QUOTE_PAIRS = {"«": "»", "“": "”"}
 
 
 def split_sentences(text: str) -> list[str]:
-    """The sentences of ``text`` in order, each exactly as written (trimmed)."""
+    """The sentences of ``text`` in order, each exactly as written, trimmed, wraps joined."""
     sentences: list[str] = []
-    for line in text.splitlines():
+    for paragraph in _PARAGRAPH_BREAK.split(text.strip()):
+        sentences.extend(split_paragraph_sentences(_join_wrapped_lines(paragraph)))
+    return sentences
+
+
+def split_paragraph_sentences(paragraph: str) -> list[str]:
+    """Sentences of one paragraph (its line breaks are taken as hard ends)."""
+    sentences: list[str] = []
+    for line in paragraph.split("\n"):
         start = 0
         for match in _END.finditer(line):
-            candidate = line[start : match.end()]
-            if match.group().startswith(".") and _ABBREVIATION.search(line[: match.start() + 1]):
+            if match.group("mark") == "..":
                 continue
-            _keep(sentences, candidate)
+            if match.group("mark") == "." and _is_abbreviation(line[start : match.start()], line[match.end() :]):
+                continue
+            if _inside_quote(line[start : match.end()]):
+                continue
+            _keep(sentences, line[start : match.end()])
             start = match.end()
         _keep(sentences, line[start:])
     return sentences
@@ -45,7 +83,45 @@ def split_words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def _join_wrapped_lines(paragraph: str) -> str:
+    lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+    joined: list[str] = []
+    for line in lines:
+        if joined and not _LINE_END.search(joined[-1]):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return "\n".join(joined)
+
+
+def _is_abbreviation(before: str, after: str) -> bool:
+    token = _TOKEN_BEFORE.search(before)
+    if token is None:
+        return False
+    word = token.group(1).lstrip("(\"'«“")
+    glued = _TOKEN_AFTER.match(after)  # "ص.ب" seen at its first dot
+    if glued and f"{word}.{glued.group(1).rstrip('.')}" in ABBREVIATIONS:
+        return True
+    return word in ABBREVIATIONS or bool(_LATIN_INITIALS.match(word))
+
+
+def _inside_quote(text: str) -> bool:
+    """True when ``text`` (a sentence so far) has a quotation opened and not yet closed."""
+    if len(text) > QUOTE_MAX_CHARS:
+        return False
+    if text.count('"') % 2 == 1:
+        return _open_quote_tail(text, '"')
+    return any(text.count(opening) > text.count(closing) for opening, closing in _QUOTE_PAIRS.items())
+
+
+def _open_quote_tail(text: str, mark: str) -> bool:
+    # The unmatched quote must have speech after it, not just a closing quote glued
+    # to the previous word ('"قسد"' is balanced; 'قال: "نعم' is open).
+    tail = text[text.rfind(mark) + 1 :]
+    return bool(_HAS_WORD.search(tail)) and len(tail) <= QUOTE_MAX_CHARS
+
+
 def _keep(sentences: list[str], candidate: str) -> None:
-    stripped = candidate.strip()
+    stripped = candidate.strip().strip("\u200e\u200f\u061c").strip()
     if _HAS_WORD.search(stripped):
         sentences.append(stripped)

@@ -36,6 +36,8 @@ MAX_FILE_BYTES = 2_000_000
 # A first line is a title only if it is short and has no sentence-ending mark.
 # Arabic headlines run 6-15 words (the seed's has 10); 25 leaves margin.
 TITLE_MAX_WORDS = 25
+# A first line repeated within this many paragraphs below is the title, whatever it ends with.
+TITLE_REPEAT_WINDOW = 3
 # A title made from a first sentence keeps this many words, then "…". 15 holds
 # who-did-what of an Arabic lead and stays on one line in the PDF.
 DERIVED_TITLE_WORDS = 15
@@ -46,6 +48,8 @@ _FURNITURE_PHRASES = re.compile(
     r"\s*(\(\d+\)|\d+)?$"  # the whole line, with an optional count: "التعليقات (0)"
 )
 _SENTENCE_END = re.compile(r"[.!?؟…][\"'»”’)\]]*$")
+# Headlines may end in "؟" or "!", but a line ending in a full stop is a sentence.
+_FULL_STOP_END = re.compile(r"[.…][\"'»”’)\]]*$")
 
 
 def read_text_folder(folder: Path) -> tuple[list[Article], list[SkippedItem]]:
@@ -55,7 +59,7 @@ def read_text_folder(folder: Path) -> tuple[list[Article], list[SkippedItem]]:
     articles: list[Article] = []
     skipped: list[SkippedItem] = []
     seen: dict[str, str] = {}
-    for path in _candidate_files(folder, skipped):
+    for path in _candidate_files(folder):
         try:
             article = article_from_text(str(path), decode_article_bytes(_read_bounded(path)))
         except IngestError as exc:
@@ -65,21 +69,20 @@ def read_text_folder(folder: Path) -> tuple[list[Article], list[SkippedItem]]:
         if article.id in seen:
             reason = f"same text as {seen[article.id]}"
             log.info("skipped %s: %s", path, reason)
-            skipped.append(SkippedItem(source=str(path), reason=reason))
+            skipped.append(SkippedItem(source=str(path), reason=reason, kind="duplicate"))
             continue
         seen[article.id] = str(path)
         articles.append(article)
     return articles, skipped
 
 
-def _candidate_files(folder: Path, skipped: list[SkippedItem]) -> Iterator[Path]:
+def _candidate_files(folder: Path) -> Iterator[Path]:
     for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
-            continue  # .DS_Store, editor swap files: not the user's articles
-        if not path.is_file():
-            continue
+        if path.name.startswith(".") or not path.is_file():
+            continue  # .DS_Store, editor swap files, sub-folders: not articles
         if path.suffix.lower() not in TEXT_SUFFIXES:
-            skipped.append(SkippedItem(source=str(path), reason=f"not a text file ({path.suffix or 'no suffix'})"))
+            # A README or a picture beside the articles is not a failure to report every day.
+            log.info("ignored %s: not a %s file", path, "/".join(TEXT_SUFFIXES))
             continue
         yield path
 
@@ -108,35 +111,46 @@ def decode_article_bytes(data: bytes) -> str:
 
 
 def article_from_text(source: str, text: str) -> Article:
-    lines = [line.strip() for line in text.splitlines()]
-    lines = _drop_trailing_furniture(lines)
-    paragraphs = [line for line in lines if line]
-    if not paragraphs:
+    lines = _drop_trailing_furniture([line.strip() for line in text.splitlines()])
+    if not any(lines):
         raise IngestError("no article text (only page furniture)")
-    title, paragraphs, derived = _take_title(paragraphs)
-    if not paragraphs:
+    title, body_lines, derived = _take_title(lines)
+    # Keep the line structure: blank lines end paragraphs, single breaks may be wraps
+    # (the sentence splitter decides); runs of blank lines become one.
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(body_lines)).strip()
+    if not body:
         raise IngestError("no article text after the title")
-    body = "\n\n".join(paragraphs)
     if not any(_is_arabic_letter(ch) for ch in body):
         raise IngestError("no Arabic text")
+    if derived:
+        title = _title_from_first_sentence(body)
     digest = hashlib.sha256(normalize_for_matching(body).encode("utf-8")).hexdigest()
     return Article(id=digest[:16], source=source, title=title, title_derived=derived, body=body)
 
 
-def _take_title(paragraphs: list[str]) -> tuple[str, list[str], bool]:
-    first = paragraphs[0]
-    looks_like_title = len(split_words(first)) <= TITLE_MAX_WORDS and not _SENTENCE_END.search(first)
-    if looks_like_title and len(paragraphs) > 1:
-        rest = paragraphs[1:]
-        while rest and rest[0] == first:  # sites often print the headline twice
-            rest = rest[1:]
-        return first, rest, False
-    return _title_from_first_sentence(first), paragraphs, True
+def _take_title(lines: list[str]) -> tuple[str, list[str], bool]:
+    """(title, remaining lines, derived?): the first line if it is a headline, with its repeats."""
+    filled = [i for i, line in enumerate(lines) if line]
+    first = lines[filled[0]]
+    key = normalize_for_matching(first)
+    nearby = filled[1 : 1 + TITLE_REPEAT_WINDOW]
+    repeats = [i for i in nearby if normalize_for_matching(lines[i]) == key]
+    # A short first line is a headline only when a blank line follows it: in hard-wrapped
+    # text a short first line is just the start of the first sentence.
+    set_apart = filled[0] + 1 < len(lines) and not lines[filled[0] + 1]
+    short_headline = (
+        set_apart and len(split_words(first)) <= TITLE_MAX_WORDS and not _FULL_STOP_END.search(first)
+    )
+    if (repeats or short_headline) and len(filled) > 1 + len(repeats):
+        # Sites often print the headline twice; its repeats near the top go with it.
+        dropped = {filled[0], *repeats}
+        return first, [line for i, line in enumerate(lines) if i not in dropped], False
+    return "", lines, True
 
 
-def _title_from_first_sentence(paragraph: str) -> str:
-    sentences = split_sentences(paragraph)
-    sentence = sentences[0] if sentences else paragraph
+def _title_from_first_sentence(body: str) -> str:
+    sentences = split_sentences(body)
+    sentence = sentences[0] if sentences else body
     words = sentence.split()
     if len(words) <= DERIVED_TITLE_WORDS:
         return sentence.rstrip(".!?؟…")
@@ -144,21 +158,35 @@ def _title_from_first_sentence(paragraph: str) -> str:
 
 
 def _drop_trailing_furniture(lines: list[str]) -> list[str]:
+    """Drop the page furniture at the end: sure signs first, then short lines among them.
+
+    A short line without an end mark counts as furniture only once a sure sign (a known
+    phrase, a counter, an emoji-led menu entry) has been seen below it, so a short last
+    paragraph of the article itself ("وختم قائلا: لن نتراجع") is kept.
+    """
     end = len(lines)
-    while end > 0 and _is_furniture(lines[end - 1]):
+    seen_sure_sign = False
+    while end > 0:
+        line = lines[end - 1]
+        if not line:
+            pass
+        elif _is_sure_furniture(line):
+            seen_sure_sign = True
+        elif not (seen_sure_sign and _is_short_unfinished(line)):
+            break
         end -= 1
     return lines[:end]
 
 
-def _is_furniture(line: str) -> bool:
-    if not line:
-        return True
+def _is_sure_furniture(line: str) -> bool:
     if _FURNITURE_PHRASES.match(line):
         return True
     if not split_words(line) or line.isdigit():
         return True  # bare counters ("0") and separators
-    if unicodedata.category(line[0]) in ("So", "Sk", "Cs"):
-        return True  # menu entries led by an emoji or symbol
+    return unicodedata.category(line[0]) in ("So", "Sk", "Cs")  # menu entries led by an emoji or symbol
+
+
+def _is_short_unfinished(line: str) -> bool:
     return len(split_words(line)) <= FURNITURE_MAX_WORDS and not _SENTENCE_END.search(line)
 
 

@@ -11,39 +11,40 @@ def write_atomically(outputs: dict[Path, bytes]) -> None:
     """Publish several files together: all of them, complete, or none of them changed.
 
     Each file is written and fsynced under a hidden temporary name next to its
-    target, then renamed into place, so no reader (and no crash) sees a half-written
-    file under a final name. A target that already exists is first moved aside; if
-    any rename fails, the files already placed are taken back and the old ones
-    restored. Temporaries never outlive the call. (A crash between two renames can
-    still leave one new file beside one old one; the run record resolves that.)
+    target, then renamed over it, so a reader always finds either the old file or the
+    new one, whole, under the final name. An existing target is first hard-linked to
+    a hidden backup; if any step fails or the process is interrupted, the files already
+    placed are put back as they were. (Only a hard kill between two renames can leave
+    one new file beside one old one; the run record resolves that.)
     """
     staged: list[tuple[Path, Path]] = []
-    backups: list[tuple[Path, Path]] = []
+    backups: dict[Path, Path] = {}
     placed: list[Path] = []
     try:
         for target, data in outputs.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             staged.append((_write_temporary(target, data, ".partial"), target))
+        for _, target in staged:
+            if target.exists():
+                backup = _temporary_name(target, ".previous")
+                os.link(target, backup)
+                backups[target] = backup
         try:
             for tmp_path, target in staged:
-                if target.exists():
-                    backup = _temporary_name(target, ".previous")
-                    os.replace(target, backup)
-                    backups.append((backup, target))
                 os.replace(tmp_path, target)
                 placed.append(target)
-        except OSError:
+        except BaseException:
             for target in placed:
-                target.unlink(missing_ok=True)
-            for backup, target in backups:
-                os.replace(backup, target)
-            backups.clear()
+                if target in backups:
+                    os.replace(backups.pop(target), target)
+                else:
+                    target.unlink(missing_ok=True)
             raise
         _fsync_dirs({target.parent for _, target in staged})
     finally:
         for tmp_path, _ in staged:
             tmp_path.unlink(missing_ok=True)
-        for backup, _ in backups:
+        for backup in backups.values():
             backup.unlink(missing_ok=True)
 
 

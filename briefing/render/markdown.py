@@ -14,7 +14,7 @@ __all__ = ["escape_html_text", "escape_markdown", "render_markdown"]
 
 # Characters that start inline markup anywhere in a line. Our article strings never
 # start a line (they follow "## 1. " or "*Source:* "), so block markers need no escape.
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]])")
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]{}#])")  # "#" and "{}": a closing "##" or "{: attr}" in a heading
 
 
 def escape_markdown(text: str) -> str:

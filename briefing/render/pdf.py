@@ -34,7 +34,9 @@ def render_pdf(markdown_text: str, templates_dir: Path, date: dt.date) -> bytes:
     import weasyprint
 
     faces, allowed = _font_faces()
-    body = markdown_lib.markdown(markdown_text, extensions=["extra"], output_format="html")
+    # No extensions: the raw HTML blocks need none, and "extra" (attr_list) would let a
+    # "{: style=...}" in a title become an attribute.
+    body = markdown_lib.markdown(markdown_text, output_format="html")
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)), autoescape=True, undefined=jinja2.StrictUndefined
     )

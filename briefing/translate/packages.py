@@ -56,41 +56,73 @@ class InstalledPackage:
         return f"{self.name} {self.version}"
 
 
-def argos_package_module(packages_dir: Path | None) -> ModuleType:
-    """``argostranslate.package``, pointed at ``packages_dir`` when one is configured."""
+def argos_package_module(packages_dir: Path | None, *, create: bool = False) -> ModuleType:
+    """``argostranslate.package``, pointed at ``packages_dir`` when one is configured.
+
+    Only installing creates the folder (``create=True``): a lookup in a folder that
+    does not exist finds nothing, so a typo in the config is reported, not papered over.
+    """
     import argostranslate.package
     import argostranslate.settings as argos_settings
 
     if packages_dir is not None:
-        packages_dir.mkdir(parents=True, exist_ok=True)
+        if create:
+            packages_dir.mkdir(parents=True, exist_ok=True)
         argos_settings.package_data_dir = packages_dir
         argos_settings.package_dirs = [packages_dir]
     return cast(ModuleType, argostranslate.package)
 
 
-def list_installed_packages(packages_dir: Path | None) -> list[InstalledPackage]:
+def installed_translate_packages(packages_dir: Path | None) -> list[Any]:
+    """Every ``argostranslate.package.Package`` of type translate in the package folders.
+
+    Argos's own ``get_installed_packages`` raises on any sub-folder without a
+    ``metadata.json`` (a half-extracted install leaves one); such folders are skipped
+    with a warning instead.
+    """
+    if packages_dir is not None and not packages_dir.is_dir():
+        return []
     package_module = argos_package_module(packages_dir)
+    import argostranslate.settings as argos_settings
+
     found = []
-    for pkg in package_module.get_installed_packages():
-        if getattr(pkg, "type", "translate") != "translate":
+    for folder in argos_settings.package_dirs:
+        if not Path(folder).is_dir():
             continue
-        found.append(_describe(pkg))
+        for candidate in sorted(Path(folder).iterdir()):
+            if not candidate.is_dir():
+                continue
+            if not (candidate / "metadata.json").is_file():
+                log.warning("ignored %s: not an Argos package (no metadata.json)", candidate)
+                continue
+            try:
+                pkg = package_module.Package(candidate)
+            except (OSError, ValueError) as exc:
+                log.warning("ignored %s: unreadable Argos package (%s)", candidate, exc)
+                continue
+            if getattr(pkg, "type", "translate") == "translate":
+                found.append(pkg)
+    return found
+
+
+def list_installed_packages(packages_dir: Path | None) -> list[InstalledPackage]:
+    found = [_describe(pkg) for pkg in installed_translate_packages(packages_dir)]
     return sorted(found, key=lambda p: (p.from_code, p.to_code, p.name))
 
 
 def find_installed_package(packages_dir: Path | None, from_code: str, to_code: str) -> Any:
     """The installed ``argostranslate.package.Package`` for the pair, newest version first."""
-    package_module = argos_package_module(packages_dir)
     candidates = [
         pkg
-        for pkg in package_module.get_installed_packages()
-        if getattr(pkg, "type", "translate") == "translate" and pkg.from_code == from_code and pkg.to_code == to_code
+        for pkg in installed_translate_packages(packages_dir)
+        if pkg.from_code == from_code and pkg.to_code == to_code
     ]
     if not candidates:
+        where = f" in {packages_dir}" if packages_dir is not None else ""
         raise ModelNotInstalledError(
-            f"no Argos translation package for {from_code}->{to_code} is installed. "
+            f"no Argos translation package for {from_code}->{to_code} is installed{where}. "
             "Install one with `briefing models install` (online, from the Argos index) "
-            f"or `briefing models install FILE.argosmodel` (offline, from a file)."
+            "or `briefing models install FILE.argosmodel` (offline, from a file)."
         )
     from packaging.version import InvalidVersion, Version
 
@@ -106,7 +138,7 @@ def find_installed_package(packages_dir: Path | None, from_code: str, to_code: s
 def install_from_file(packages_dir: Path | None, archive: Path) -> InstalledPackage:
     """Install a ``.argosmodel`` file after checking it is a translate package."""
     folder = _checked_package_folder(archive)
-    package_module = argos_package_module(packages_dir)
+    package_module = argos_package_module(packages_dir, create=True)
     import argostranslate.settings as argos_settings
 
     try:
@@ -122,7 +154,7 @@ def install_from_index(
     packages_dir: Path | None, from_code: str, to_code: str, *, index_url: str | None = None
 ) -> InstalledPackage:
     """Download the pair's package from the Argos index and install it (needs network)."""
-    package_module = argos_package_module(packages_dir)
+    package_module = argos_package_module(packages_dir, create=True)
     import argostranslate.settings as argos_settings
 
     url = index_url or argos_settings.remote_package_index

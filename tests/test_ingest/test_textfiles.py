@@ -45,7 +45,7 @@ def test_article_without_title_line_gets_one_from_its_first_sentence() -> None:
 def test_original_text_is_kept_line_for_line() -> None:
     article = by_name(SEEDS)[SEED_001]
     original = (SEEDS / SEED_001).read_text(encoding="utf-8").splitlines()
-    assert article.body.split("\n\n") == [line.strip() for line in original if line.strip()]
+    assert article.body.splitlines() == [line.strip() for line in original]
 
 
 def test_short_first_sentence_becomes_the_whole_title(tmp_path: Path) -> None:
@@ -55,11 +55,37 @@ def test_short_first_sentence_becomes_the_whole_title(tmp_path: Path) -> None:
     assert article.title_derived is True
 
 
-def test_a_legitimate_last_sentence_is_not_taken_for_furniture(tmp_path: Path) -> None:
-    text = "عنوان الخبر\n\nجرى الاجتماع في المدينة.\n\nشارك في الاجتماع ممثلون عن الجانبين."
+@pytest.mark.parametrize(
+    "last",
+    ["شارك في الاجتماع ممثلون عن الجانبين.", 'وختم قائلا: "لن نتراجع"', "وأضاف: المعركة مستمرة"],
+)
+def test_a_short_last_paragraph_of_the_article_is_not_taken_for_furniture(tmp_path: Path, last: str) -> None:
+    (tmp_path / "a.txt").write_text(f"عنوان الخبر\n\nجرى الاجتماع في المدينة.\n\n{last}", encoding="utf-8")
+    (article,) = read_text_folder(tmp_path)[0]
+    assert article.body.endswith(last)
+
+
+def test_short_lines_among_furniture_go_with_it(tmp_path: Path) -> None:
+    text = "عنوان الخبر\n\nجرى الاجتماع في المدينة.\n\nمواضيع ذات صلة\n\nالتعليقات (3)\n\n🔔 تابعنا"
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     (article,) = read_text_folder(tmp_path)[0]
-    assert article.body.endswith("شارك في الاجتماع ممثلون عن الجانبين.")
+    assert article.body == "جرى الاجتماع في المدينة."
+
+
+def test_a_repeated_headline_is_the_title_even_as_a_question(tmp_path: Path) -> None:
+    text = "هل تنسحب قسد من عين عيسى؟\n\nهل تنسحب  قسد من عين عيسى؟\nقالت مصادر إن الاجتماع فشل."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (article,) = read_text_folder(tmp_path)[0]
+    assert (article.title, article.title_derived) == ("هل تنسحب قسد من عين عيسى؟", False)
+    assert article.body == "قالت مصادر إن الاجتماع فشل."
+
+
+def test_hard_wrapped_lines_stay_as_written_and_split_as_sentences(tmp_path: Path) -> None:
+    text = "افتتح الوزير معرض الكتاب في\nالعاصمة صباح اليوم. وقال إن\nالمعرض يضم ألف دار نشر."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (article,) = read_text_folder(tmp_path)[0]
+    assert article.body == text
+    assert article.title == "افتتح الوزير معرض الكتاب في العاصمة صباح اليوم"
 
 
 @pytest.mark.parametrize(
@@ -99,21 +125,22 @@ def test_utf8_with_bom_is_read(tmp_path: Path) -> None:
 def test_same_text_twice_is_kept_once(tmp_path: Path) -> None:
     shutil.copy(SEEDS / SEED_001, tmp_path / "a.txt")
     # Same article with a diacritic and a different alef: same normalised text, same id.
-    text = (SEEDS / SEED_001).read_text(encoding="utf-8").replace("كشفت", "كَشفت", 1)
+    text = (SEEDS / SEED_001).read_text(encoding="utf-8").replace("كشفت", "كَشفت", 1).replace("أن", "ان", 1)
     (tmp_path / "b.txt").write_text(text, encoding="utf-8")
     articles, skipped = read_text_folder(tmp_path)
     assert [Path(a.source).name for a in articles] == ["a.txt"]
-    assert skipped[0].reason == f"same text as {tmp_path / 'a.txt'}"
+    assert (skipped[0].reason, skipped[0].kind) == (f"same text as {tmp_path / 'a.txt'}", "duplicate")
 
 
-def test_other_files_are_reported_hidden_files_ignored(tmp_path: Path) -> None:
+def test_other_files_and_hidden_files_are_ignored(tmp_path: Path) -> None:
     shutil.copy(SEEDS / SEED_001, tmp_path / "a.txt")
     (tmp_path / "page.pdf").write_bytes(b"%PDF-1.7")
+    (tmp_path / "README.md").write_text("notes")
     (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
     (tmp_path / "sub").mkdir()
     articles, skipped = read_text_folder(tmp_path)
-    assert len(articles) == 1
-    assert [(Path(s.source).name, s.reason) for s in skipped] == [("page.pdf", "not a text file (.pdf)")]
+    assert [Path(a.source).name for a in articles] == ["a.txt"]
+    assert skipped == []
 
 
 def test_missing_folder_is_an_error(tmp_path: Path) -> None:

@@ -73,12 +73,34 @@ def test_hostile_article_text_is_shown_not_run(local_server: tuple[str, list[str
     assert requested == []  # and nothing was fetched
 
 
+def test_markup_in_a_title_stays_text() -> None:
+    title = 'Foo {: style="display:none" } ##'
+    text = render_markdown(briefing([(article(), title, [("جملة.", "Sentence.")])]), TEMPLATES, summarizer="lead")
+    html_body = __import__("markdown").markdown(text)
+    assert '<h2>1. Foo {: style="display:none" } ##</h2>' in html_body.replace("&quot;", '"')
+
+
+def test_pdf_renderer_fetches_nothing_even_from_raw_html(local_server: tuple[str, list[str]], tmp_path: Path) -> None:
+    """The last line of defence: HTML that reached the renderer unescaped still loads nothing."""
+    url, requested = local_server
+    raw = (
+        f'<img src="{url}/img.png"><link rel="stylesheet" href="{url}/s.css">'
+        f'<p style="background: url({url}/bg.png)">x</p><img src="file:///etc/hostname">'
+    )
+    pdf = render_pdf(raw, TEMPLATES, briefing([]).date)
+    assert pdf.startswith(b"%PDF-")
+    assert requested == []
+
+
 def test_empty_briefing_says_so() -> None:
     text = render_markdown(briefing([]), TEMPLATES, summarizer="lead")
     assert "*No new articles.*" in text
 
 
-def test_atomic_write_rolls_back_when_a_rename_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_atomic_write_rolls_back_when_a_rename_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException
+) -> None:
     good = tmp_path / "day" / "briefing.md"
     bad = tmp_path / "day" / "briefing.pdf"
     write_atomically({good: b"yesterday's markdown"})
@@ -87,21 +109,32 @@ def test_atomic_write_rolls_back_when_a_rename_fails(tmp_path: Path, monkeypatch
     def failing_replace(src: str | Path, dst: str | Path) -> None:
         # Simulated disk failure (cannot be provoked for real as root): the PDF's rename fails.
         if Path(dst) == bad:
-            raise OSError(28, "No space left on device")
+            raise failure
         real_replace(src, dst)
 
     monkeypatch.setattr("briefing.render.files.os.replace", failing_replace)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(type(failure)):
         write_atomically({good: b"markdown", bad: b"%PDF"})
     # The Markdown was put back as it was: the pair is never half-published, no temporaries remain.
     assert [p.name for p in (tmp_path / "day").iterdir()] == ["briefing.md"]
     assert good.read_bytes() == b"yesterday's markdown"
 
 
-def test_atomic_write_replaces_whole_files(tmp_path: Path) -> None:
+def test_atomic_write_replaces_whole_files_never_leaving_the_name_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "day" / "briefing.md"
     write_atomically({target: b"first"})
+    real_replace = os.replace
+    seen_while_replacing: list[bytes] = []
+
+    def watching_replace(src: str | Path, dst: str | Path) -> None:
+        seen_while_replacing.append(Path(dst).read_bytes())  # a reader at that instant
+        real_replace(src, dst)
+
+    monkeypatch.setattr("briefing.render.files.os.replace", watching_replace)
     write_atomically({target: b"second"})
+    assert seen_while_replacing == [b"first"]
     assert target.read_bytes() == b"second"
     assert [p.name for p in target.parent.iterdir()] == ["briefing.md"]
 

@@ -136,3 +136,15 @@ def test_bad_package_files_are_refused_before_installing(tmp_path: Path, make, r
         install_from_file(tmp_path / "pkgs", archive)
     assert str(excinfo.value) == f"{archive}: {reason}"
     assert not (tmp_path / "pkgs").exists()
+
+
+def test_a_stray_folder_among_packages_is_ignored(tmp_path: Path) -> None:
+    install_from_file(tmp_path / "pkgs", TEST_PACKAGE)
+    (tmp_path / "pkgs" / "half-extracted").mkdir()
+    assert [p.name for p in list_installed_packages(tmp_path / "pkgs")] == ["translate-ar_en-test"]
+    assert ArgosTranslator.for_pair(tmp_path / "pkgs", "ar", "en").name == "translate-ar_en-test 1.0"
+
+
+def test_looking_up_a_missing_folder_does_not_create_it(tmp_path: Path) -> None:
+    assert list_installed_packages(tmp_path / "typo") == []
+    assert not (tmp_path / "typo").exists()
