@@ -12,7 +12,7 @@ in the working directory; ``briefing.toml`` in the user config directory
     timezone = "Asia/Riyadh"      # IANA name; "" = this machine's zone. Sets "today".
 
     [summary]
-    method = "lead"               # key-sentence selector
+    method = "salience"           # key-sentence selector: "salience" or "lead"
     max_sentences = 3             # per article; 0 = no sentence limit
     max_words = 0                 # per article; 0 = no word limit
 
@@ -54,7 +54,7 @@ class Config:
     input_dir: Path = Path("seeds")
     out_dir: Path = Path("out")
     timezone: str = ""
-    summarizer: str = "lead"
+    summarizer: str = "salience"
     max_sentences: int = DEFAULT_MAX_SENTENCES
     max_words: int = 0
     source_lang: str = "ar"

@@ -25,7 +25,7 @@ from briefing.config import Config
 from briefing.errors import RenderError
 from briefing.ingest import read_text_folder
 from briefing.render import find_templates_dir, render_markdown, render_pdf, write_atomically
-from briefing.summarize import Budget, get_selector
+from briefing.summarize import Budget, get_selector, select_key_sentences
 from briefing.translate import ArgosTranslator, Translator, translate_all
 from briefing.types import Briefing, BriefingItem, KeySentences, RunReport, Sentence
 
@@ -78,7 +78,8 @@ def run_briefing(
     chosen: list[KeySentences] = []
     for article in articles:
         sentences = [Sentence(text, i) for i, text in enumerate(split_sentences(article.body))]
-        chosen.append(KeySentences(article, tuple(selector.select_key_sentences(sentences, budget))))
+        key = select_key_sentences(selector, sentences, budget, title="" if article.title_derived else article.title)
+        chosen.append(KeySentences(article, tuple(key)))
     selected = sum(len(k.sentences) for k in chosen)
 
     report = RunReport(

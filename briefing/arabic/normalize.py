@@ -21,13 +21,18 @@ _FOLD = str.maketrans(
         **{chr(0x06F0 + d): str(d) for d in range(10)},  # Eastern Arabic-Indic (Persian) digits
     }
 )
+_FOLD_KEEPING_TA_MARBUTA = {k: v for k, v in _FOLD.items() if k != ord("ة")}
 _SPACE = re.compile(r"\s+")
 
 
-def normalize_for_matching(text: str) -> str:
-    """Fold spelling variants so the same text from two outlets compares equal."""
+def normalize_for_matching(text: str, *, keep_ta_marbuta: bool = False) -> str:
+    """Fold spelling variants so the same text from two outlets compares equal.
+
+    ``keep_ta_marbuta`` leaves ``ة`` alone: the Snowball stemmer strips ``ة`` as a
+    suffix but not ``ه``, so words are stemmed before that fold (see ``tokenize``).
+    """
     text = unicodedata.normalize("NFKC", text)
     text = _DIRECTION_MARKS.sub("", text)
     text = _DIACRITICS.sub("", text)
-    text = text.translate(_FOLD)
+    text = text.translate(_FOLD_KEEPING_TA_MARBUTA if keep_ta_marbuta else _FOLD)
     return _SPACE.sub(" ", text).strip()
