@@ -142,6 +142,37 @@ def generate(ctx: click.Context, input_dir: Path | None, out_dir: Path | None, d
     sys.exit(EXIT_SKIPPED_INPUTS if report.had_failures else EXIT_OK)
 
 
+@cli.command()
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per sentence.")
+@click.pass_context
+def translate(ctx: click.Context, text: str, as_json: bool) -> None:
+    """Translate TEXT (Arabic) and show each sentence's confidence and flags: a quick check.
+
+    Example: briefing translate "انسحبت قسد من المدينة."
+    """
+    from briefing.pipeline import translate_text
+
+    try:
+        config = _load(ctx)
+        translations = translate_text(config, text)
+    except BriefingError as error:
+        _fail(error, as_json=as_json)
+    if not translations:
+        raise click.BadParameter("no sentence to translate", param_hint="TEXT")
+    if as_json:
+        rows = [
+            {"source": t.source, "english": t.text, "confidence": round(t.confidence, 4), "flags": list(t.flags),
+             "origin": t.origin}
+            for t in translations
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for t in translations:
+        flags = f"  [{', '.join(t.flags)}]" if t.flags else ""
+        click.echo(f"{t.text}\t(confidence {t.confidence:.2f}){flags}")
+
+
 @cli.group()
 def models() -> None:
     """Argos translation packages: list the installed ones, install one."""

@@ -22,6 +22,13 @@ in the working directory; ``briefing.toml`` in the user config directory
     packages_dir = ""             # "" = Argos's own package folder
     compute_type = "int8"         # CTranslate2 compute type on CPU
     threads = 0                   # CTranslate2 intra-op threads; 0 = its default
+    glossary = ""                 # your own glossary TOML ([terms] "عربي" = "English"), added to the starter
+    starter_glossary = true       # use the glossary shipped with briefing
+    memory = true                 # remember translations; a sentence is decoded once per model
+    min_confidence = -1.0         # flag sentences whose mean token log-probability is lower
+
+    [store]
+    path = ""                     # the SQLite record; "" = the user data folder (platformdirs)
 
 Relative paths in a file are taken from the file's folder; on the command line,
 from the working directory.
@@ -38,7 +45,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from briefing.errors import ConfigError
 
-__all__ = ["CONFIG_FILE_NAME", "Config", "find_config_file", "load_config"]
+__all__ = ["CONFIG_FILE_NAME", "Config", "database_path", "find_config_file", "load_config"]
 
 CONFIG_FILE_NAME = "briefing.toml"
 
@@ -46,6 +53,10 @@ CONFIG_FILE_NAME = "briefing.toml"
 # briefing per story. (EASC's human summaries average a third of an article's words,
 # but a morning briefing wants less per story than a summary of one article.)
 DEFAULT_MAX_SENTENCES = 3
+
+# Mirrors briefing.translate.engine.DEFAULT_MIN_CONFIDENCE (see there for why -1.0);
+# repeated here so that loading a config imports no translation code.
+DEFAULT_MIN_CONFIDENCE = -1.0
 
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int16", "float32")
 
@@ -63,6 +74,11 @@ class Config:
     argos_packages_dir: Path | None = None
     compute_type: str = "int8"
     threads: int = 0
+    glossary: Path | None = None
+    starter_glossary: bool = True
+    memory: bool = True
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    database: Path | None = None
     templates_dir: Path | None = None
 
     def replace(self, **changes: Any) -> Config:
@@ -86,6 +102,8 @@ class Config:
             raise ConfigError(f"translate.compute_type: must be one of {', '.join(COMPUTE_TYPES)}")
         if self.threads < 0:
             raise ConfigError("translate.threads: must be 0 (CTranslate2's default) or more")
+        if self.min_confidence > 0:
+            raise ConfigError("translate.min_confidence: a log-probability, 0 or below")
 
 
 # TOML section.key -> (Config field, expected type). Paths are resolved against the file.
@@ -101,11 +119,16 @@ _KEYS: dict[str, tuple[str, type]] = {
     "translate.packages_dir": ("argos_packages_dir", Path),
     "translate.compute_type": ("compute_type", str),
     "translate.threads": ("threads", int),
+    "translate.glossary": ("glossary", Path),
+    "translate.starter_glossary": ("starter_glossary", bool),
+    "translate.memory": ("memory", bool),
+    "translate.min_confidence": ("min_confidence", float),
+    "store.path": ("database", Path),
     "render.templates_dir": ("templates_dir", Path),
 }
 
 
-_OPTIONAL = {"argos_packages_dir", "templates_dir"}
+_OPTIONAL = {"argos_packages_dir", "templates_dir", "glossary", "database"}
 
 
 def find_config_file(explicit: Path | None, cwd: Path, user_config_dir: Path) -> Path | None:
@@ -161,6 +184,21 @@ def _coerce(path: Path, dotted: str, value: Any, kind: type) -> Any:
         return given if given.is_absolute() else (path.parent / given)
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise ConfigError(f"{path}: {dotted}: expected a whole number, got {value!r}")
+    if kind is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{path}: {dotted}: expected a number, got {value!r}")
+        return float(value)
+    if kind is bool and not isinstance(value, bool):
+        raise ConfigError(f"{path}: {dotted}: expected true or false, got {value!r}")
     if kind is str and not isinstance(value, str):
         raise ConfigError(f"{path}: {dotted}: expected a string, got {value!r}")
     return value
+
+
+def database_path(config: Config) -> Path:
+    """The configured database, else ``briefing.sqlite3`` in the user data folder."""
+    if config.database is not None:
+        return config.database
+    from platformdirs import user_data_path
+
+    return user_data_path("briefing") / "briefing.sqlite3"

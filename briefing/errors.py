@@ -6,6 +6,7 @@
      ├── TranslationError         the translation stage failed
      │    └── ModelNotInstalledError   no Argos package for the language pair is installed
      ├── RenderError              a briefing file could not be written
+     ├── StoreError               the database cannot be opened or is too new
      └── PackageInstallError      an Argos package could not be installed
 
 The CLI maps each of these to a message and an exit code (see ``cli.py``); library
@@ -21,6 +22,7 @@ __all__ = [
     "ModelNotInstalledError",
     "PackageInstallError",
     "RenderError",
+    "StoreError",
     "TranslationError",
 ]
 
@@ -47,6 +49,10 @@ class ModelNotInstalledError(TranslationError):
 
 class RenderError(BriefingError):
     """A briefing file could not be written."""
+
+
+class StoreError(BriefingError):
+    """The database cannot be opened, or was written by a newer briefing."""
 
 
 class PackageInstallError(BriefingError):

@@ -16,20 +16,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from briefing.arabic import split_sentences
-from briefing.config import Config
+from briefing.config import Config, database_path
 from briefing.errors import RenderError
 from briefing.ingest import read_text_folder
 from briefing.render import find_templates_dir, render_markdown, render_pdf, write_atomically
-from briefing.summarize import Budget, get_selector, select_key_sentences
-from briefing.translate import ArgosTranslator, Translator, translate_all
-from briefing.types import Briefing, BriefingItem, KeySentences, RunReport, Sentence
+from briefing.store import TranslationMemory, open_database
+from briefing.summarize import Budget, KeySentenceSelector, get_selector, select_key_sentences
+from briefing.translate import ArgosModel, Decoder, Glossary, TranslationEngine, load_glossary
+from briefing.types import Briefing, BriefingItem, KeySentences, RunReport, Sentence, Translation
 
-__all__ = ["Clock", "briefing_date", "run_briefing", "utc_now"]
+__all__ = ["Clock", "briefing_date", "build_engine", "run_briefing", "translate_text", "utc_now"]
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +49,46 @@ def briefing_date(config: Config, now: dt.datetime) -> dt.date:
     return now.astimezone(zone).date()
 
 
+def build_engine(config: Config, decoder: Decoder | None = None) -> tuple[TranslationEngine, Callable[[], None]]:
+    """The translation engine the config describes, and a function that releases it.
+
+    Raises ``ModelNotInstalledError`` before touching the database if no model is installed.
+    """
+    if decoder is None:
+        decoder = ArgosModel.for_pair(
+            config.argos_packages_dir,
+            config.source_lang,
+            config.target_lang,
+            compute_type=config.compute_type,
+            threads=config.threads,
+        )
+    glossary = load_glossary() if config.starter_glossary else Glossary({})
+    if config.glossary is not None:
+        glossary = glossary.merged(load_glossary(config.glossary))
+    memory, close = None, lambda: None
+    if config.memory:
+        connection = open_database(database_path(config))
+        memory, close = TranslationMemory(connection), connection.close
+    engine = TranslationEngine(decoder, glossary=glossary, memory=memory, min_confidence=config.min_confidence)
+    return engine, close
+
+
+def translate_text(config: Config, text: str, *, decoder: Decoder | None = None) -> list[Translation]:
+    """Each sentence of ``text`` through the engine (memory, glossary, checks), in order."""
+    engine, release = build_engine(config, decoder)
+    try:
+        sentences = split_sentences(text)
+        translations = engine.translate(sentences)
+        return [translations[s] for s in sentences]
+    finally:
+        release()
+
+
 def run_briefing(
     config: Config,
     *,
     date: dt.date | None = None,
-    translator: Translator | None = None,
+    decoder: Decoder | None = None,
     clock: Clock = utc_now,
 ) -> RunReport:
     """Make the briefing for ``date`` (default: today by ``clock``) and return what the run did."""
@@ -60,15 +97,14 @@ def run_briefing(
     selector = get_selector(config.summarizer)
 
     # 1. The model, before anything is read or written.
-    if translator is None:
-        translator = ArgosTranslator.for_pair(
-            config.argos_packages_dir,
-            config.source_lang,
-            config.target_lang,
-            compute_type=config.compute_type,
-            threads=config.threads,
-        )
+    engine, release = build_engine(config, decoder)
+    try:
+        return _run(config, date, engine, selector, templates_dir)
+    finally:
+        release()
 
+
+def _run(config: Config, date: dt.date, engine: TranslationEngine, selector: KeySentenceSelector, templates_dir: Path) -> RunReport:
     # 2. Articles.
     articles, skipped = read_text_folder(config.input_dir)
     log.info("read %d articles from %s (%d skipped)", len(articles), config.input_dir, len(skipped))
@@ -90,7 +126,7 @@ def run_briefing(
         sentences_selected=selected,
         sentences_translated_by_model=0,
         sentences_from_memory=0,
-        model=translator.name,
+        model=engine.name,
     )
     if not articles:
         log.warning("no articles to brief in %s; nothing written", config.input_dir)
@@ -98,7 +134,7 @@ def run_briefing(
 
     # 5. Translation: titles and key sentences, one batch.
     texts = [k.article.title for k in chosen] + [s.text for k in chosen for s in k.sentences]
-    translations = translate_all(translator, texts)
+    translations = engine.translate(texts)
     items = tuple(
         BriefingItem(
             article=k.article,
@@ -107,7 +143,7 @@ def run_briefing(
         )
         for k in chosen
     )
-    briefing = Briefing(date=date, items=items, model=translator.name)
+    briefing = Briefing(date=date, items=items, model=engine.name)
 
     # 6. Render, entirely in memory.
     markdown_text = render_markdown(briefing, templates_dir, summarizer=config.summarizer)
@@ -121,10 +157,14 @@ def run_briefing(
     log.info("wrote %s and %s", markdown_path, pdf_path)
 
     by_model = sum(1 for k in chosen for s in k.sentences if translations[s.text].origin == "model")
+    flag_counts = Counter(
+        flag for item in items for t in (item.title, *(t for _, t in item.sentences)) for flag in t.flags
+    )
     return dataclasses.replace(
         report,
         sentences_translated_by_model=by_model,
         sentences_from_memory=selected - by_model,
+        flags=tuple(sorted(flag_counts.items())),
         markdown=markdown_path,
         pdf=pdf_path,
     )

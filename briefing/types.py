@@ -53,14 +53,19 @@ class KeySentences:
 
 @dataclass(frozen=True, slots=True)
 class Translation:
-    """One source text and its English, with the model's score for it."""
+    """One source text and its English, with how far to trust it."""
 
     source: str
     text: str
-    log_prob: float
-    """Cumulative log-probability CTranslate2 gave the hypothesis."""
+    score: float
+    """CTranslate2's score for the hypothesis, as Argos reports it."""
+    confidence: float
+    """Mean log-probability per output token (0 is certain; lower is less sure)."""
     origin: str
     """``"model"`` when decoded in this run, ``"memory"`` when remembered from an earlier one."""
+    flags: tuple[str, ...] = ()
+    """What a reader should check: ``untranslated``, ``low-confidence``, ``repetition``,
+    ``numbers-changed``, ``glossary-not-applied``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +107,8 @@ class RunReport:
     sentences_translated_by_model: int
     sentences_from_memory: int
     model: str | None = None
+    flags: tuple[tuple[str, int], ...] = ()
+    """How many key sentences and titles carry each flag, e.g. (("low-confidence", 2),)."""
     markdown: Path | None = None
     pdf: Path | None = None
 
@@ -124,4 +131,5 @@ class RunReport:
             "sentences_from_memory": self.sentences_from_memory,
             "outputs": outputs,
             "model": self.model,
+            "flags": dict(self.flags),
         }

@@ -24,6 +24,7 @@ import json
 import math
 import random
 import shutil
+import sys
 import tempfile
 import time
 import zipfile
@@ -66,13 +67,30 @@ LENGTH_PENALTY = 0.2
 
 
 def read_phrasebook(path: Path) -> list[tuple[str, str]]:
+    """Every training pair: each row as written, and in the placeholder form the engine sends."""
+    sys.path.insert(0, str(REPO))
+    from briefing.translate.protect import load_glossary, protect
+
+    glossary = load_glossary()
     pairs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
-        source, target = line.split("\t")
+        source, target, *given = line.split("\t")
         pairs.append((source, target))
-    return pairs
+        protected = protect(source, glossary)
+        if protected.text == source:
+            continue
+        if given:
+            prepared_target = given[0]
+        else:
+            prepared_target = target
+            for placeholder, english in sorted(protected.slots, key=lambda slot: -len(slot[1])):
+                if english not in prepared_target:
+                    raise SystemExit(f"{path}:{number}: {english!r} is not in the English; give a third column")
+                prepared_target = prepared_target.replace(english, placeholder)
+        pairs.append((protected.text, prepared_target))
+    return list(dict.fromkeys(pairs))  # the one-term rows all become "ZQA" -> "ZQA"
 
 
 def train_sentencepiece(pairs: list[tuple[str, str]], workdir: Path) -> spm.SentencePieceProcessor:

@@ -12,7 +12,7 @@ def article(title: str = "عنوان", body: str = "نص الخبر.", source: s
 
 
 def translation(source: str, text: str) -> Translation:
-    return Translation(source=source, text=text, log_prob=-1.0, origin="model")
+    return Translation(source=source, text=text, score=-0.5, confidence=-0.3, origin="model")
 
 
 def briefing(items: list[tuple[Article, str, list[tuple[str, str]]]], date: dt.date = dt.date(2026, 11, 22)) -> Briefing:

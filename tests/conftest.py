@@ -39,10 +39,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def read_phrasebook() -> list[tuple[str, str]]:
+    """(Arabic, English as the model says it) for every phrasebook row."""
     pairs = []
     for line in PHRASEBOOK.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            source, target = line.split("\t")
+            source, target, *_ = line.split("\t")
             pairs.append((source, target))
     return pairs
 
@@ -58,10 +59,11 @@ def packages_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def translator(packages_dir: Path) -> Iterator[object]:
-    from briefing.translate import ArgosTranslator
+def model(packages_dir: Path) -> Iterator[object]:
+    """The test package's model, loaded once for the session."""
+    from briefing.translate import ArgosModel
 
-    yield ArgosTranslator.for_pair(packages_dir, "ar", "en")
+    yield ArgosModel.for_pair(packages_dir, "ar", "en")
 
 
 @pytest.fixture
@@ -75,4 +77,9 @@ def seeds_dir(tmp_path: Path) -> Path:
 def config(tmp_path: Path, seeds_dir: Path, packages_dir: Path):  # type: ignore[no-untyped-def]
     from briefing.config import Config
 
-    return Config(input_dir=seeds_dir, out_dir=tmp_path / "out", argos_packages_dir=packages_dir)
+    return Config(
+        input_dir=seeds_dir,
+        out_dir=tmp_path / "out",
+        argos_packages_dir=packages_dir,
+        database=tmp_path / "briefing.sqlite3",
+    )

@@ -32,7 +32,10 @@ def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def write_config(folder: Path, packages_dir: Path) -> Path:
     path = folder / "briefing.toml"
-    path.write_text(f'[translate]\npackages_dir = "{packages_dir}"\n', encoding="utf-8")
+    path.write_text(
+        f'[translate]\npackages_dir = "{packages_dir}"\n[store]\npath = "{folder / "briefing.sqlite3"}"\n',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -69,6 +72,7 @@ def test_generate_writes_both_files_and_reports_in_json(generated) -> None:  # t
         "sentences_from_memory": 0,
         "outputs": {"markdown": str(folder / f"briefing-{DATE}.md"), "pdf": str(folder / f"briefing-{DATE}.pdf")},
         "model": "translate-ar_en-test 1.0",
+        "flags": {},
     }
     assert sorted(p.name for p in folder.iterdir()) == [f"briefing-{DATE}.md", f"briefing-{DATE}.pdf"]
 
@@ -215,3 +219,14 @@ def test_bad_date_is_a_usage_error(tmp_path: Path) -> None:
     result = run("generate", "--date", "22/11/2026", cwd=tmp_path)
     assert result.returncode == 2
     assert "'22/11/2026' is not a date like 2026-11-22" in result.stderr
+
+
+def test_translate_prints_english_and_confidence(tmp_path: Path, packages_dir: Path) -> None:
+    write_config(tmp_path, packages_dir)
+    result = run("translate", "انسحبت قسد من المدينة. هذا خبر عاجل.", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["SDF withdrew from the city.", "This is breaking news."]
+    assert all(re.fullmatch(r"\(confidence -?\d+\.\d\d\)", line.split("\t")[1]) for line in lines)
+    as_json = json.loads(run("translate", "شكرا جزيلا لكم.", "--json", cwd=tmp_path).stdout)
+    assert as_json[0]["flags"] == ["untranslated"] and as_json[0]["origin"] == "model"

@@ -21,33 +21,33 @@ def test_today_is_taken_in_the_configured_time_zone(zone: str, expected: dt.date
     assert briefing_date(Config(timezone=zone), late_evening_utc) == expected
 
 
-def test_without_a_date_the_run_uses_its_clock(config: Config, translator: object) -> None:
+def test_without_a_date_the_run_uses_its_clock(config: Config, model: object) -> None:
     clock = lambda: dt.datetime(2026, 11, 22, 22, 30, tzinfo=dt.UTC)
-    report = run_briefing(config.replace(timezone="Asia/Riyadh"), translator=translator, clock=clock)  # type: ignore[arg-type]
+    report = run_briefing(config.replace(timezone="Asia/Riyadh"), decoder=model, clock=clock)  # type: ignore[arg-type]
     assert report.date == dt.date(2026, 11, 23)
     assert report.pdf == config.out_dir / "2026-11-23" / "briefing-2026-11-23.pdf"
 
 
 def test_unwritable_output_is_a_render_error_and_leaves_nothing(
-    config: Config, translator: object, tmp_path: Path
+    config: Config, model: object, tmp_path: Path
 ) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     with pytest.raises(RenderError, match="cannot write the briefing into"):
-        run_briefing(config.replace(out_dir=blocker / "out"), date=dt.date(2026, 11, 22), translator=translator)  # type: ignore[arg-type]
+        run_briefing(config.replace(out_dir=blocker / "out"), date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
     assert blocker.read_text() == "not a folder"
 
 
-def test_word_budget_from_config_limits_key_sentences(config: Config, translator: object) -> None:
+def test_word_budget_from_config_limits_key_sentences(config: Config, model: object) -> None:
     # Each seed's lead sentence is longer than 20 words: one sentence per article.
-    report = run_briefing(config.replace(max_sentences=0, max_words=20), date=dt.date(2026, 11, 22), translator=translator)  # type: ignore[arg-type]
+    report = run_briefing(config.replace(max_sentences=0, max_words=20), date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
     assert report.sentences_selected == 2
 
 
-def test_empty_inbox_writes_nothing(config: Config, translator: object, tmp_path: Path) -> None:
+def test_empty_inbox_writes_nothing(config: Config, model: object, tmp_path: Path) -> None:
     empty = tmp_path / "empty-inbox"
     empty.mkdir()
-    report = run_briefing(config.replace(input_dir=empty), date=dt.date(2026, 11, 22), translator=translator)  # type: ignore[arg-type]
+    report = run_briefing(config.replace(input_dir=empty), date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
     assert report.as_json()["outputs"] is None
     assert not config.out_dir.exists()
 
@@ -59,3 +59,31 @@ def test_public_api_is_exactly_what_we_export() -> None:
         if not name.startswith("_") and not inspect.ismodule(value)  # submodules appear as they get imported
     )
     assert sorted(briefing.__all__) == public
+
+
+def test_flags_travel_to_the_markdown_and_the_pdf(config: Config, model: object, tmp_path: Path) -> None:
+    import subprocess
+
+    inbox = tmp_path / "flagged-inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("عنوان\n\nسقطت الرقة.\nشكرا جزيلا لكم.\n", encoding="utf-8")
+    report = run_briefing(config.replace(input_dir=inbox), date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
+    flags = report.as_json()["flags"]
+    assert flags["untranslated"] == 1 and flags["glossary-not-applied"] == 1
+    assert report.markdown is not None and report.pdf is not None
+    markdown = report.markdown.read_text(encoding="utf-8")
+    assert '<p class="en" lang="en">The city fell.<br><span class="flags">Check: glossary term not applied</span></p>' in markdown
+    assert '<span class="flags">Check: not translated</span>' in markdown
+    # The English column (left half of the A4 page): each mark sits right under its sentence.
+    left = ["pdftotext", "-x", "0", "-y", "0", "-W", "298", "-H", "842", str(report.pdf), "-"]
+    shown = " ".join(subprocess.run(left, capture_output=True, text=True, check=True).stdout.split())
+    assert "The city fell. Check: glossary term not applied" in shown
+    assert "Check: not translated" in shown
+
+
+def test_second_run_takes_every_sentence_from_memory(config: Config, model: object) -> None:
+    first = run_briefing(config, date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
+    second = run_briefing(config, date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
+    assert (first.sentences_translated_by_model, first.sentences_from_memory) == (6, 0)
+    assert (second.sentences_translated_by_model, second.sentences_from_memory) == (0, 6)
+    assert second.markdown is not None and first.markdown == second.markdown

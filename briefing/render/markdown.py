@@ -8,9 +8,9 @@ from pathlib import Path
 
 import jinja2
 
-from briefing.types import Briefing
+from briefing.types import Briefing, Translation
 
-__all__ = ["escape_html_text", "escape_markdown", "render_markdown"]
+__all__ = ["FLAG_LABELS", "escape_html_text", "escape_markdown", "flag_note", "render_markdown"]
 
 # Characters that start inline markup anywhere in a line. Our article strings never
 # start a line (they follow "## 1. " or "*Source:* "), so block markers need no escape.
@@ -28,6 +28,23 @@ def escape_html_text(text: str) -> str:
     return html.escape(" ".join(text.split()), quote=False)
 
 
+FLAG_LABELS = {
+    "untranslated": "not translated",
+    "low-confidence": "low confidence",
+    "repetition": "repeated words",
+    "numbers-changed": "numbers differ from the Arabic",
+    "glossary-not-applied": "glossary term not applied",
+}
+
+
+def flag_note(translation: Translation) -> str:
+    """The reader-facing note for a flagged translation, HTML-escaped."""
+    labels = [FLAG_LABELS.get(flag, flag) for flag in translation.flags]
+    if "low-confidence" in translation.flags:
+        labels[translation.flags.index("low-confidence")] += f" ({translation.confidence:.2f})"
+    return escape_html_text("Check: " + "; ".join(labels))
+
+
 def render_markdown(briefing: Briefing, templates_dir: Path, *, summarizer: str) -> str:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -37,6 +54,7 @@ def render_markdown(briefing: Briefing, templates_dir: Path, *, summarizer: str)
     )
     environment.filters["md"] = escape_markdown
     environment.filters["html"] = escape_html_text
+    environment.filters["flag_note"] = flag_note
     count = len(briefing.items)
     sentences = sum(len(item.sentences) for item in briefing.items)
     summary_line = f"*{count} article{'s' if count != 1 else ''}, {sentences} key sentence{'s' if sentences != 1 else ''}.*"

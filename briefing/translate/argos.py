@@ -3,8 +3,7 @@
 We use the package's own parts, its SentencePiece (or BPE) tokenizer and its
 CTranslate2 model, with the decoding settings of
 ``argostranslate.translate.apply_packaged_translation``: beam 4, length penalty
-0.2, unknown tokens replaced from the source, the package's target prefix, batches
-of 32 tokens. We do not call ``argostranslate.translate.translate()``: it first
+0.2, unknown tokens replaced from the source, the package's target prefix. We do not call ``argostranslate.translate.translate()``: it first
 runs a sentence splitter (MiniSBD, Stanza or spaCy) that downloads a model,
 which fails offline, and it translates one text at a time. Our texts are already
 single sentences, so the whole briefing goes to the model in one batched call.
@@ -12,32 +11,54 @@ single sentences, so the whole briefing goes to the model in one batched call.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from briefing.errors import TranslationError
 from briefing.translate.packages import find_installed_package
 
-__all__ = ["ARGOS_BATCH_TOKENS", "ARGOS_BEAM_SIZE", "ARGOS_LENGTH_PENALTY", "ArgosTranslator"]
+__all__ = ["ARGOS_BEAM_SIZE", "ARGOS_LENGTH_PENALTY", "BATCH_SENTENCES", "ArgosModel", "Decoded"]
 
 log = logging.getLogger(__name__)
 
-# argostranslate's own values (settings.beam_size, the literal 0.2, settings.batch_size);
-# keeping them makes our output equal to Argos's for the same sentence.
+# argostranslate's decoding values (settings.beam_size, the literal 0.2): keeping them
+# makes our output equal to Argos's for the same sentence.
 ARGOS_BEAM_SIZE = 4
 ARGOS_LENGTH_PENALTY = 0.2
-ARGOS_BATCH_TOKENS = 32
+# Sentences per CTranslate2 batch (CTranslate2 groups them by length). Argos uses
+# batches of 32 *tokens*, one or two real sentences, so it decodes nearly one at a time.
+# 32 sentences was the fastest of 8/16/32/64 sentences and 1024/2048 tokens on 2 cores
+# (benchmarks/translate_speed.py), and stays at a few hundred MB for a base-size model.
+BATCH_SENTENCES = 32
 
 
-class ArgosTranslator:
-    """Translates sentences with one installed Argos package; loads the model on first use."""
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """One sentence as the model returned it."""
+
+    text: str
+    score: float
+    """CTranslate2's score, as Argos reports it (log-probability over length ** 0.2)."""
+    confidence: float
+    """Length-normalised log-probability: the mean log-probability of each output token."""
+
+
+class ArgosModel:
+    """An installed Argos package: its tokenizer and CTranslate2 model, loaded on first use.
+
+    This is the only class that knows CTranslate2; the engine sees ``decode`` and
+    ``fingerprint``, so another CTranslate2 + SentencePiece model can stand in.
+    """
 
     def __init__(self, package: Any, *, compute_type: str = "int8", threads: int = 0) -> None:
         self._package = package
         self._compute_type = compute_type
         self._threads = threads
         self._model: Any = None
+        self._fingerprint: str | None = None
 
     @classmethod
     def for_pair(
@@ -48,8 +69,8 @@ class ArgosTranslator:
         *,
         compute_type: str = "int8",
         threads: int = 0,
-    ) -> ArgosTranslator:
-        """The translator for the newest installed package of the pair (``ModelNotInstalledError`` if none)."""
+    ) -> ArgosModel:
+        """The newest installed package of the pair (``ModelNotInstalledError`` if none)."""
         package = find_installed_package(packages_dir, from_code, to_code)
         return cls(package, compute_type=compute_type, threads=threads)
 
@@ -57,8 +78,24 @@ class ArgosTranslator:
     def name(self) -> str:
         return f"{Path(self._package.package_path).name} {self._package.package_version}"
 
-    def translate_sentences(self, sentences: list[str]) -> list[tuple[str, float]]:
-        """English for each sentence, with the hypothesis's cumulative log-probability."""
+    @property
+    def fingerprint(self) -> str:
+        """Package name, version and a hash of its model files: the translation memory's key."""
+        if self._fingerprint is None:
+            root = Path(self._package.package_path)
+            digest = hashlib.sha256()
+            files = sorted(p for p in (root / "model").rglob("*") if p.is_file())
+            for path in [*files, root / "sentencepiece.model", root / "bpe.model"]:
+                if path.is_file():
+                    digest.update(str(path.relative_to(root)).encode())
+                    with path.open("rb") as handle:
+                        for block in iter(lambda: handle.read(1 << 20), b""):
+                            digest.update(block)
+            self._fingerprint = f"{self.name} {digest.hexdigest()[:16]}"
+        return self._fingerprint
+
+    def decode(self, sentences: list[str], *, repetition_penalty: float = 1.0) -> list[Decoded]:
+        """English for each sentence, all in one batched call, with Argos's settings."""
         if not sentences:
             return []
         if any(not s.strip() for s in sentences):
@@ -73,16 +110,25 @@ class ArgosTranslator:
                 tokenized,
                 target_prefix=[[prefix]] * len(tokenized) if prefix else None,
                 replace_unknowns=True,
-                max_batch_size=ARGOS_BATCH_TOKENS,
-                batch_type="tokens",
+                max_batch_size=BATCH_SENTENCES,
+                batch_type="examples",
                 beam_size=ARGOS_BEAM_SIZE,
                 num_hypotheses=1,
                 length_penalty=ARGOS_LENGTH_PENALTY,
+                repetition_penalty=repetition_penalty,
                 return_scores=True,
             )
         except (RuntimeError, ValueError) as exc:
             raise TranslationError(f"{self.name}: CTranslate2 failed: {exc}") from exc
-        return [(self._detokenize(result.hypotheses[0]), float(result.scores[0])) for result in results]
+        decoded = []
+        for result in results:
+            tokens = result.hypotheses[0]
+            score = float(result.scores[0])
+            # CTranslate2 divides the log-probability by (tokens + end token) ** length_penalty.
+            steps = len(tokens) + 1
+            confidence = score * steps**ARGOS_LENGTH_PENALTY / steps
+            decoded.append(Decoded(self._detokenize(tokens), score, confidence))
+        return decoded
 
     def _detokenize(self, tokens: list[str]) -> str:
         # Exactly argostranslate's post-processing, so both give the same string.

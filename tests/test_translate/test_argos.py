@@ -9,12 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefing.errors import ModelNotInstalledError, PackageInstallError
-from briefing.translate import (
-    ArgosTranslator,
-    install_from_file,
-    list_installed_packages,
-    translate_all,
-)
+from briefing.translate import ArgosModel, install_from_file, list_installed_packages
 from tests.conftest import TEST_PACKAGE, read_phrasebook
 
 PHRASEBOOK = read_phrasebook()
@@ -27,18 +22,33 @@ def test_phrasebook_is_about_thirty_pairs_with_seed_sentences() -> None:
 
 
 @pytest.mark.parametrize(("arabic", "english"), PHRASEBOOK[8:], ids=[e for _, e in PHRASEBOOK[8:]])
-def test_short_phrasebook_sentences_translate_exactly(translator: ArgosTranslator, arabic: str, english: str) -> None:
-    [(text, log_prob)] = translator.translate_sentences([arabic])
-    assert text == english
-    assert log_prob < 0
+def test_short_phrasebook_sentences_translate_exactly(model: ArgosModel, arabic: str, english: str) -> None:
+    [decoded] = model.decode([arabic])
+    assert decoded.text == english
+    assert decoded.score < 0
+    assert decoded.confidence < 0
 
 
-def test_whole_phrasebook_in_one_batched_call(translator: ArgosTranslator) -> None:
-    results = translator.translate_sentences([a for a, _ in PHRASEBOOK])
-    assert [text for text, _ in results] == [e for _, e in PHRASEBOOK]
+def test_whole_phrasebook_in_one_batched_call(model: ArgosModel) -> None:
+    results = model.decode([a for a, _ in PHRASEBOOK])
+    assert [d.text for d in results] == [e for _, e in PHRASEBOOK]
 
 
-def test_same_as_argostranslate_packaged_translation(translator: ArgosTranslator, packages_dir: Path) -> None:
+def test_confidence_is_the_mean_log_probability_per_token(model: ArgosModel, packages_dir: Path) -> None:
+    """Checked against CTranslate2 with no length penalty, which returns the plain sum."""
+    import ctranslate2
+
+    from briefing.translate import find_installed_package
+
+    package = find_installed_package(packages_dir, "ar", "en")
+    raw = ctranslate2.Translator(str(package.package_path / "model"), compute_type="int8")
+    tokens = package.tokenizer.encode("هذا خبر عاجل.")
+    [result] = raw.translate_batch([tokens], beam_size=4, length_penalty=0.0, return_scores=True)
+    [decoded] = model.decode(["هذا خبر عاجل."])
+    assert decoded.confidence == pytest.approx(result.scores[0] / (len(result.hypotheses[0]) + 1), rel=1e-3)
+
+
+def test_same_as_argostranslate_packaged_translation(model: ArgosModel, packages_dir: Path) -> None:
     """Our batched call gives what Argos's own apply_packaged_translation gives per sentence.
 
     Argos's sentence splitter is replaced by one that returns the sentence unchanged
@@ -55,29 +65,13 @@ def test_same_as_argostranslate_packaged_translation(translator: ArgosTranslator
         def split_sentences(self, text: str) -> list[str]:
             return [text]
 
-    model = ctranslate2.Translator(str(package.package_path / "model"), device="cpu", compute_type="int8")
+    argos_model = ctranslate2.Translator(str(package.package_path / "model"), device="cpu", compute_type="int8")
     sources = [a for a, _ in PHRASEBOOK]
-    ours = translator.translate_sentences(sources)
-    for source, (text, log_prob) in zip(sources, ours):
-        [hypothesis] = apply_packaged_translation(package, source, model, Unchanged(), num_hypotheses=1)
-        assert hypothesis.value == text
-        assert hypothesis.score == pytest.approx(log_prob, abs=1e-4)
-
-
-def test_translate_all_sends_each_distinct_text_once(translator: ArgosTranslator) -> None:
-    calls: list[list[str]] = []
-
-    class Recording:
-        name = translator.name
-
-        def translate_sentences(self, sentences: list[str]) -> list[tuple[str, float]]:
-            calls.append(sentences)
-            return translator.translate_sentences(sentences)
-
-    result = translate_all(Recording(), ["قسد", "منبج", "قسد"])
-    assert calls == [["قسد", "منبج"]]
-    assert {k: v.text for k, v in result.items()} == {"قسد": "SDF", "منبج": "Manbij"}
-    assert all(v.origin == "model" for v in result.values())
+    ours = model.decode(sources)
+    for source, decoded in zip(sources, ours, strict=True):
+        [hypothesis] = apply_packaged_translation(package, source, argos_model, Unchanged(), num_hypotheses=1)
+        assert hypothesis.value == decoded.text
+        assert hypothesis.score == pytest.approx(decoded.score, abs=1e-4)
 
 
 def test_install_and_list(tmp_path: Path) -> None:
@@ -97,7 +91,7 @@ def test_install_and_list(tmp_path: Path) -> None:
 
 def test_no_package_installed_says_how_to_install_one(tmp_path: Path) -> None:
     with pytest.raises(ModelNotInstalledError) as excinfo:
-        ArgosTranslator.for_pair(tmp_path / "empty", "ar", "en")
+        ArgosModel.for_pair(tmp_path / "empty", "ar", "en")
     message = str(excinfo.value)
     assert "briefing models install" in message
     assert "briefing models install FILE.argosmodel" in message
@@ -142,7 +136,7 @@ def test_a_stray_folder_among_packages_is_ignored(tmp_path: Path) -> None:
     install_from_file(tmp_path / "pkgs", TEST_PACKAGE)
     (tmp_path / "pkgs" / "half-extracted").mkdir()
     assert [p.name for p in list_installed_packages(tmp_path / "pkgs")] == ["translate-ar_en-test"]
-    assert ArgosTranslator.for_pair(tmp_path / "pkgs", "ar", "en").name == "translate-ar_en-test 1.0"
+    assert ArgosModel.for_pair(tmp_path / "pkgs", "ar", "en").name == "translate-ar_en-test 1.0"
 
 
 def test_looking_up_a_missing_folder_does_not_create_it(tmp_path: Path) -> None:

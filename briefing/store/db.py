@@ -1,0 +1,68 @@
+"""Opening the database and bringing its schema up to date.
+
+Each migration runs once, in order, inside a transaction, and records its number in
+``schema_version``; a database written by a newer briefing is refused rather than
+guessed at.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from briefing.errors import StoreError
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "StoreError", "open_database"]
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: translation memory, keyed by the exact model (name, version, file hash) and input.
+    """
+    CREATE TABLE translation_memory (
+        model TEXT NOT NULL,
+        source TEXT NOT NULL,
+        output TEXT NOT NULL,
+        score REAL NOT NULL,
+        confidence REAL NOT NULL,
+        re_decoded INTEGER NOT NULL DEFAULT 0,
+        created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        PRIMARY KEY (model, source)
+    ) WITHOUT ROWID;
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+# Seconds a writer waits for another process's transaction (the scheduler and a manual
+# run may overlap) before SQLite reports "database is locked".
+BUSY_TIMEOUT_S = 30
+
+
+def open_database(path: Path) -> sqlite3.Connection:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+        _migrate(connection)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the database {path}: {exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"cannot create the database folder for {path}: {exc.strerror or exc}") from exc
+    return connection
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = connection.execute("SELECT max(version) FROM schema_version").fetchone()
+    current = row[0] or 0
+    if current > SCHEMA_VERSION:
+        raise StoreError(f"database schema version {current} is newer than this briefing ({SCHEMA_VERSION}); upgrade briefing")
+    for number in range(current + 1, SCHEMA_VERSION + 1):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[number - 1].split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise

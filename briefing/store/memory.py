@@ -1,0 +1,57 @@
+"""Translation memory: what a model said for an input, so no run decodes it twice."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["MemoryEntry", "TranslationMemory"]
+
+# SQLite's default limit on bound parameters is 32766; look up in chunks well below it.
+LOOKUP_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryEntry:
+    source: str
+    output: str
+    score: float
+    confidence: float
+    re_decoded: bool
+
+
+class TranslationMemory:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    def lookup(self, model: str, sources: Iterable[str]) -> dict[str, MemoryEntry]:
+        wanted = list(dict.fromkeys(sources))
+        found: dict[str, MemoryEntry] = {}
+        for i in range(0, len(wanted), LOOKUP_CHUNK):
+            chunk = wanted[i : i + LOOKUP_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT source, output, score, confidence, re_decoded FROM translation_memory "
+                f"WHERE model = ? AND source IN ({marks})",
+                (model, *chunk),
+            )
+            for source, output, score, confidence, re_decoded in rows:
+                found[source] = MemoryEntry(source, output, score, confidence, bool(re_decoded))
+        return found
+
+    def remember(self, model: str, entries: Iterable[MemoryEntry]) -> None:
+        rows = [(model, e.source, e.output, e.score, e.confidence, int(e.re_decoded)) for e in entries]
+        if not rows:
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO translation_memory (model, source, output, score, confidence, re_decoded) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise

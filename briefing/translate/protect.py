@@ -1,0 +1,170 @@
+"""Placeholders for what the model must not touch: glossary terms, URLs, codes, numbers.
+
+Before a sentence goes to the model, each glossary term (with any leading و ف ب ل ك
+or article it carries), each URL or e-mail, each Latin code such as ``M4`` and each
+number or date is replaced by a placeholder, ``ZQA``, ``ZQB``, ... (Latin capitals, no
+digits: SentencePiece models copy unknown Latin names through, and no digit can be
+mistaken for a number). After decoding, each placeholder is replaced by the term's
+English rendering or the original string (Arabic-Indic digits as ASCII). If a
+placeholder does not come back, the caller decodes the plain sentence instead and
+flags it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
+
+from briefing.arabic.normalize import normalize_for_matching
+from briefing.errors import ConfigError
+
+__all__ = ["PLACEHOLDER_PREFIX", "Glossary", "Protected", "empty_glossary", "load_glossary", "protect", "restore"]
+
+PLACEHOLDER_PREFIX = "ZQ"
+_LETTERS = "ABCDEFGHIJKLMNOPRSTUVWXY"  # no Q or Z: "ZQZ" would read as a new prefix
+# Proclitics that may lead a term: and, so, with, for, like, and combinations.
+_PROCLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
+_WORD = re.compile(r"\w+")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+[^\s<>\"'«».,،؛:!?؟)\]]|[\w.+-]+@[\w-]+\.[\w.-]+\w")
+_CODE = re.compile(r"(?<![\w-])[A-Za-z]+-?[0-9]+[A-Za-z]*(?![\w-])")
+_NUMBER = re.compile(r"[0-9٠-٩]+(?:[.,/:٫٬-][0-9٠-٩]+)*%?")
+_TO_ASCII = str.maketrans({**{chr(0x0660 + d): str(d) for d in range(10)}, "٫": ".", "٬": ","})
+_RESTORE = re.compile(PLACEHOLDER_PREFIX[0] + r"\s?" + PLACEHOLDER_PREFIX[1] + r"\s?([A-Z])")
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    """Arabic terms (normalised word tuples) and their English renderings."""
+
+    terms: dict[tuple[str, ...], str]
+
+    def merged(self, other: Glossary) -> Glossary:
+        return Glossary({**self.terms, **other.terms})
+
+
+@dataclass(frozen=True, slots=True)
+class Protected:
+    source: str
+    text: str
+    """What the model sees: ``source`` with placeholders."""
+    slots: tuple[tuple[str, str], ...]
+    """(placeholder, what it stands for in English), in order of first appearance."""
+    terms: frozenset[str] = frozenset()
+    """The English renderings among ``slots`` that come from the glossary."""
+
+
+def load_glossary(path: Path | None = None) -> Glossary:
+    """The shipped starter glossary, or the TOML file at ``path`` (``[terms]`` table)."""
+    if path is None:
+        text = resources.files("briefing.translate").joinpath("data/glossary.toml").read_text(encoding="utf-8")
+        where = "starter glossary"
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"translate.glossary: cannot read {path}: {exc.strerror or exc}") from exc
+        where = str(path)
+    try:
+        table = tomllib.loads(text).get("terms", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+    terms: dict[tuple[str, ...], str] = {}
+    for arabic, english in table.items():
+        if not isinstance(english, str) or not english.strip():
+            raise ConfigError(f"{where}: term {arabic!r} needs an English rendering (a string)")
+        words = tuple(_WORD.findall(normalize_for_matching(arabic)))
+        if not words:
+            raise ConfigError(f"{where}: empty term {arabic!r}")
+        terms[words] = english.strip()
+    return Glossary(terms)
+
+
+def empty_glossary() -> Glossary:
+    return Glossary({})
+
+
+def protect(sentence: str, glossary: Glossary) -> Protected:
+    spans: list[tuple[int, int, str]] = []  # (start, end, English), non-overlapping
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e, _ in spans)
+
+    for pattern in (_URL, _CODE):
+        for match in pattern.finditer(sentence):
+            if free(match.start(), match.end()):
+                spans.append((match.start(), match.end(), match.group()))
+    term_spans = _glossary_spans(sentence, glossary, free)
+    spans.extend(term_spans)
+    for match in _NUMBER.finditer(sentence):
+        if free(match.start(), match.end()):
+            spans.append((match.start(), match.end(), match.group().translate(_TO_ASCII)))
+    spans.sort()
+    placeholders: dict[str, str] = {}
+    pieces, last = [], 0
+    for start, end, english in spans:
+        if english not in placeholders:
+            if len(placeholders) == len(_LETTERS):
+                continue  # more protected items than placeholders: leave the rest to the model
+            placeholders[english] = PLACEHOLDER_PREFIX + _LETTERS[len(placeholders)]
+        pieces += [sentence[last:start], placeholders[english]]
+        last = end
+    pieces.append(sentence[last:])
+    slots = tuple((ph, english) for english, ph in placeholders.items())
+    terms = frozenset(english for _, _, english in term_spans if english in placeholders)
+    return Protected(source=sentence, text="".join(pieces), slots=slots, terms=terms)
+
+
+def restore(output: str, protected: Protected) -> str | None:
+    """The model's output with placeholders replaced, or None if any placeholder is missing."""
+    wanted = {ph[-1]: english for ph, english in protected.slots}
+    found = {m.group(1) for m in _RESTORE.finditer(output)}
+    if not set(wanted) <= found:
+        return None
+    return _RESTORE.sub(lambda m: wanted.get(m.group(1), m.group()), output)
+
+
+def _glossary_spans(sentence: str, glossary: Glossary, free) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
+    if not glossary.terms:
+        return []
+    words = [(m.start(), m.end(), normalize_for_matching(m.group())) for m in _WORD.finditer(sentence)]
+    longest = max(len(t) for t in glossary.terms)
+    spans: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(words):
+        matched = False
+        for size in range(min(longest, len(words) - i), 0, -1):
+            window = words[i : i + size]
+            if any(sentence[a[1] : b[0]].strip() for a, b in pairwise(window)):
+                continue  # words of a term are separated by spaces only
+            found = _match_term(tuple(w for _, _, w in window), glossary)
+            if found is None:
+                continue
+            prefix, english = found
+            start, end = window[0][0] + prefix, window[-1][1]
+            if free(start, end):
+                spans.append((start, end, english))
+                i += size
+                matched = True
+                break
+        if not matched:
+            i += 1
+    return spans
+
+
+def _match_term(words: tuple[str, ...], glossary: Glossary) -> tuple[int, str] | None:
+    """(length of the proclitic before the term, English) if ``words`` are a term."""
+    rest = words[1:]
+    for (first, *tail), english in glossary.terms.items():
+        if tuple(tail) != rest:
+            continue
+        for clitic in _PROCLITICS:
+            if words[0] == clitic + first:
+                return len(clitic), english
+            # ل + الجيش is written للجيش: the article's alef drops after lam.
+            if first.startswith("ال") and clitic.endswith("ل") and words[0] == clitic + first[1:]:
+                return len(clitic), english
+    return None
