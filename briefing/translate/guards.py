@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from briefing.arabic.normalize import to_ascii_digits
+
 __all__ = [
     "FLAG_GLOSSARY_NOT_APPLIED",
     "FLAG_LOW_CONFIDENCE",
@@ -30,7 +32,6 @@ UNTRANSLATED_ARABIC_SHARE = 0.5
 
 _LOOP = re.compile(r"\b(\w+(?:\W+\w+){0,2}?)(?:\W+\1\b){" + str(LOOP_REPEATS - 1) + ",}", re.IGNORECASE)
 _NUMBER = re.compile(r"[0-9٠-٩]+(?:[.,/:٫٬][0-9٠-٩]+)*")
-_TO_ASCII = str.maketrans({**{chr(0x0660 + d): str(d) for d in range(10)}, "٫": ".", "٬": ","})
 
 
 def has_repetition_loop(text: str) -> bool:
@@ -49,5 +50,5 @@ def looks_untranslated(source: str, output: str) -> bool:
 
 def missing_numbers(source: str, output: str) -> list[str]:
     """Numbers and dates of ``source`` (as ASCII) that ``output`` does not contain."""
-    present = set(_NUMBER.findall(output.translate(_TO_ASCII)))
-    return [n for n in (m.translate(_TO_ASCII) for m in _NUMBER.findall(source)) if n not in present]
+    present = set(_NUMBER.findall(to_ascii_digits(output)))
+    return [n for n in (to_ascii_digits(m) for m in _NUMBER.findall(source)) if n not in present]

@@ -19,7 +19,7 @@ from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 
-from briefing.arabic.normalize import normalize_for_matching
+from briefing.arabic.normalize import normalize_for_matching, to_ascii_digits
 from briefing.errors import ConfigError
 
 __all__ = ["PLACEHOLDER_PREFIX", "Glossary", "Protected", "empty_glossary", "load_glossary", "protect", "restore"]
@@ -32,7 +32,6 @@ _WORD = re.compile(r"\w+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+[^\s<>\"'«».,،؛:!?؟)\]]|[\w.+-]+@[\w-]+\.[\w.-]+\w")
 _CODE = re.compile(r"(?<![\w-])[A-Za-z]+-?[0-9]+[A-Za-z]*(?![\w-])")
 _NUMBER = re.compile(r"[0-9٠-٩]+(?:[.,/:٫٬-][0-9٠-٩]+)*%?")
-_TO_ASCII = str.maketrans({**{chr(0x0660 + d): str(d) for d in range(10)}, "٫": ".", "٬": ","})
 _RESTORE = re.compile(PLACEHOLDER_PREFIX[0] + r"\s?" + PLACEHOLDER_PREFIX[1] + r"\s?([A-Z])")
 
 
@@ -101,7 +100,7 @@ def protect(sentence: str, glossary: Glossary) -> Protected:
     spans.extend(term_spans)
     for match in _NUMBER.finditer(sentence):
         if free(match.start(), match.end()):
-            spans.append((match.start(), match.end(), match.group().translate(_TO_ASCII)))
+            spans.append((match.start(), match.end(), to_ascii_digits(match.group())))
     spans.sort()
     placeholders: dict[str, str] = {}
     pieces, last = [], 0
