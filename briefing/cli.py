@@ -9,6 +9,8 @@ Exit codes (scripts rely on them):
     4  no translation model installed (nothing was written)
     5  translation or rendering failed (nothing was written)
     6  a model package could not be installed
+    7  another run is in progress (waited store.lock_wait seconds)
+    8  the date already has a briefing and new articles wait (use --force to rebuild it)
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from typing import Any, NoReturn
 import click
 
 from briefing.errors import (
+    AlreadyPublishedError,
     BriefingError,
     ConfigError,
     IngestError,
+    LockedError,
     ModelNotInstalledError,
     PackageInstallError,
 )
@@ -37,6 +41,8 @@ EXIT_CONFIG = 3
 EXIT_NO_MODEL = 4
 EXIT_FAILED = 5
 EXIT_INSTALL_FAILED = 6
+EXIT_LOCKED = 7
+EXIT_ALREADY_PUBLISHED = 8
 
 log = logging.getLogger("briefing")
 
@@ -48,6 +54,10 @@ def _exit_code_for(error: BriefingError) -> int:
         return EXIT_CONFIG
     if isinstance(error, PackageInstallError):
         return EXIT_INSTALL_FAILED
+    if isinstance(error, LockedError):
+        return EXIT_LOCKED
+    if isinstance(error, AlreadyPublishedError):
+        return EXIT_ALREADY_PUBLISHED
     return EXIT_FAILED
 
 
@@ -111,23 +121,36 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
     help="Date of the briefing (default: today in the configured time zone).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON run report on stdout.")
+@click.option("--since", "since_text", metavar="YYYY-MM-DD", help="Brief the articles first seen on or after this day.")
+@click.option("--all", "everything", is_flag=True, help="Brief every article in the input, published or not.")
+@click.option("--force", is_flag=True, help="Rebuild a date that already has a briefing, replacing it.")
+@click.option("--dry-run", is_flag=True, help="Read and report what would be briefed; write nothing.")
 @click.pass_context
-def generate(ctx: click.Context, input_dir: Path | None, out_dir: Path | None, date_text: str | None, as_json: bool) -> None:
+def generate(
+    ctx: click.Context,
+    input_dir: Path | None,
+    out_dir: Path | None,
+    date_text: str | None,
+    as_json: bool,
+    since_text: str | None,
+    everything: bool,
+    force: bool,
+    dry_run: bool,
+) -> None:
     """Make the dated bilingual briefing (Markdown and PDF) from the input folder.
 
     Example: briefing generate --input seeds --out out --date 2026-11-22 --json
     """
-    date = None
-    if date_text is not None:
-        try:
-            date = dt.date.fromisoformat(date_text)
-        except ValueError:
-            raise click.BadParameter(f"{date_text!r} is not a date like 2026-11-22", param_hint="--date") from None
-    from briefing.pipeline import run_briefing
+    date = _parse_date(date_text, "--date")
+    since = _parse_date(since_text, "--since")
+    if everything and since is not None:
+        raise click.UsageError("--all and --since cannot be used together")
+    from briefing.pipeline import ArticleChoice, run_briefing
 
+    choice = ArticleChoice(everything=everything, since=since, force=force, dry_run=dry_run)
     try:
         config = _load(ctx, input_dir=input_dir, out_dir=out_dir)
-        report = run_briefing(config, date=date)
+        report = run_briefing(config, date=date, choice=choice)
     except BriefingError as error:
         _fail(error, as_json=as_json, date=date_text)
     if as_json:
@@ -135,11 +158,26 @@ def generate(ctx: click.Context, input_dir: Path | None, out_dir: Path | None, d
     else:
         if report.markdown is not None:
             click.echo(f"{report.markdown}\n{report.pdf}")
+        elif dry_run:
+            click.echo(
+                f"dry run: {report.articles_new} new of {report.articles_read} read; "
+                f"{report.sentences_selected} key sentences would be translated",
+                err=True,
+            )
         else:
-            click.echo("no articles; nothing written", err=True)
+            click.echo("no new articles; nothing written", err=True)
         for item in report.skipped:
             click.echo(f"skipped {item.source}: {item.reason}", err=True)
     sys.exit(EXIT_SKIPPED_INPUTS if report.had_failures else EXIT_OK)
+
+
+def _parse_date(text: str | None, flag: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a date like 2026-11-22", param_hint=flag) from None
 
 
 @cli.command()
@@ -171,6 +209,45 @@ def translate(ctx: click.Context, text: str, as_json: bool) -> None:
     for t in translations:
         flags = f"  [{', '.join(t.flags)}]" if t.flags else ""
         click.echo(f"{t.text}\t(confidence {t.confidence:.2f}){flags}")
+
+
+@cli.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def status_command(ctx: click.Context, as_json: bool) -> None:
+    """Show the last runs and their outcome, and how many articles wait for a briefing.
+
+    Example: briefing status
+    """
+    from briefing.pipeline import status
+
+    try:
+        config = _load(ctx)
+        current = status(config)
+    except BriefingError as error:
+        _fail(error, as_json=as_json)
+    runs = [
+        {"date": r.date, "started": r.started, "finished": r.finished, "outcome": r.outcome,
+         "articles_read": r.articles_read, "articles_new": r.articles_new, "articles_published": r.articles_published}
+        for r in current.last_runs
+    ]
+    if as_json:
+        click.echo(json.dumps({
+            "articles_waiting": current.articles_waiting, "briefings_published": current.briefings_published,
+            "last_runs": runs, "database": str(current.database), "next_run": None,
+        }, ensure_ascii=False))
+        return
+    click.echo(f"record: {current.database}")
+    click.echo(f"briefings published: {current.briefings_published}")
+    click.echo(f"articles waiting in {config.input_dir}: {current.articles_waiting}")
+    click.echo("next run: not scheduled (run `briefing generate` yourself)")
+    if not runs:
+        click.echo("no runs yet")
+    for r in runs:
+        click.echo(
+            f"{r['started']}  {r['date']}  {r['outcome'] or 'running or killed'}  "
+            f"read {r['articles_read']}, new {r['articles_new']}, published {r['articles_published']}"
+        )
 
 
 @cli.group()

@@ -29,6 +29,7 @@ in the working directory; ``briefing.toml`` in the user config directory
 
     [store]
     path = ""                     # the SQLite record; "" = the user data folder (platformdirs)
+    lock_wait = 600               # seconds a run waits for another one to finish, then gives up
 
 Relative paths in a file are taken from the file's folder; on the command line,
 from the working directory.
@@ -53,6 +54,10 @@ CONFIG_FILE_NAME = "briefing.toml"
 # briefing per story. (EASC's human summaries average a third of an article's words,
 # but a morning briefing wants less per story than a summary of one article.)
 DEFAULT_MAX_SENTENCES = 3
+
+# A morning run takes a minute or two; ten minutes covers a slow one without letting a
+# second run hang forever behind a stuck first.
+DEFAULT_LOCK_WAIT_S = 600.0
 
 # Mirrors briefing.translate.engine.DEFAULT_MIN_CONFIDENCE (see there for why -1.0);
 # repeated here so that loading a config imports no translation code.
@@ -79,6 +84,7 @@ class Config:
     memory: bool = True
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
     database: Path | None = None
+    lock_wait: float = DEFAULT_LOCK_WAIT_S
     templates_dir: Path | None = None
 
     def replace(self, **changes: Any) -> Config:
@@ -102,6 +108,8 @@ class Config:
             raise ConfigError(f"translate.compute_type: must be one of {', '.join(COMPUTE_TYPES)}")
         if self.threads < 0:
             raise ConfigError("translate.threads: must be 0 (CTranslate2's default) or more")
+        if self.lock_wait < 0:
+            raise ConfigError("store.lock_wait: seconds, 0 or more")
         if self.min_confidence > 0:
             raise ConfigError("translate.min_confidence: a log-probability, 0 or below")
 
@@ -124,6 +132,7 @@ _KEYS: dict[str, tuple[str, type]] = {
     "translate.memory": ("memory", bool),
     "translate.min_confidence": ("min_confidence", float),
     "store.path": ("database", Path),
+    "store.lock_wait": ("lock_wait", float),
     "render.templates_dir": ("templates_dir", Path),
 }
 

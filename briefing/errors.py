@@ -7,6 +7,8 @@
      │    └── ModelNotInstalledError   no Argos package for the language pair is installed
      ├── RenderError              a briefing file could not be written
      ├── StoreError               the database cannot be opened or is too new
+     ├── LockedError              another run holds the lock
+     ├── AlreadyPublishedError    the date has a briefing and --force was not given
      └── PackageInstallError      an Argos package could not be installed
 
 The CLI maps each of these to a message and an exit code (see ``cli.py``); library
@@ -16,9 +18,11 @@ code never prints or exits.
 from __future__ import annotations
 
 __all__ = [
+    "AlreadyPublishedError",
     "BriefingError",
     "ConfigError",
     "IngestError",
+    "LockedError",
     "ModelNotInstalledError",
     "PackageInstallError",
     "RenderError",
@@ -53,6 +57,14 @@ class RenderError(BriefingError):
 
 class StoreError(BriefingError):
     """The database cannot be opened, or was written by a newer briefing."""
+
+
+class LockedError(BriefingError):
+    """Another run holds the lock and did not finish within the wait."""
+
+
+class AlreadyPublishedError(BriefingError):
+    """The date already has a published briefing; rebuilding it needs --force."""
 
 
 class PackageInstallError(BriefingError):

@@ -3,12 +3,15 @@
 ``run_briefing`` makes the briefing for one date:
 
 1. find the translation model (fail before reading or writing anything if there is none);
-2. read the articles from the input folder, reporting the items it cannot use;
+   then take the run lock and open the record;
+2. read the articles from the input folder, reporting the items it cannot use, and choose
+   the ones this briefing covers (by default: not yet in a published briefing);
 3. split each article into sentences;
 4. select each article's key sentences;
 5. translate every title and key sentence in one batched call;
 6. render the Markdown, and the PDF from it;
-7. write both into ``OUT/YYYY-MM-DD/`` atomically.
+7. write both into ``OUT/YYYY-MM-DD/`` atomically;
+8. mark the articles as published, in one transaction.
 """
 
 from __future__ import annotations
@@ -16,22 +19,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import sqlite3
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from briefing.arabic import split_sentences
 from briefing.config import Config, database_path
-from briefing.errors import RenderError
+from briefing.errors import AlreadyPublishedError, BriefingError, RenderError, StoreError
 from briefing.ingest import read_text_folder
+from briefing.lock import run_lock
 from briefing.render import find_templates_dir, render_markdown, render_pdf, write_atomically
-from briefing.store import TranslationMemory, open_database
+from briefing.store import Record, RunRow, TranslationMemory, open_database
 from briefing.summarize import Budget, KeySentenceSelector, get_selector, select_key_sentences
 from briefing.translate import ArgosModel, Decoder, Glossary, TranslationEngine, load_glossary
-from briefing.types import Briefing, BriefingItem, KeySentences, RunReport, Sentence, Translation
+from briefing.types import Article, Briefing, BriefingItem, KeySentences, RunReport, Sentence, Translation
 
-__all__ = ["Clock", "briefing_date", "build_engine", "run_briefing", "translate_text", "utc_now"]
+__all__ = ["ArticleChoice", "Clock", "Status", "briefing_date", "build_engine", "open_decoder", "run_briefing", "status", "translate_text", "utc_now"]
 
 log = logging.getLogger(__name__)
 
@@ -49,39 +55,49 @@ def briefing_date(config: Config, now: dt.datetime) -> dt.date:
     return now.astimezone(zone).date()
 
 
-def build_engine(config: Config, decoder: Decoder | None = None) -> tuple[TranslationEngine, Callable[[], None]]:
-    """The translation engine the config describes, and a function that releases it.
+@dataclass(frozen=True, slots=True)
+class ArticleChoice:
+    """Which articles a run briefs: the new ones (default), all read, or those first seen since a day."""
 
-    Raises ``ModelNotInstalledError`` before touching the database if no model is installed.
-    """
-    if decoder is None:
-        decoder = ArgosModel.for_pair(
-            config.argos_packages_dir,
-            config.source_lang,
-            config.target_lang,
-            compute_type=config.compute_type,
-            threads=config.threads,
-        )
+    everything: bool = False
+    since: dt.date | None = None
+    force: bool = False
+    """Rebuild a date that already has a briefing (its articles and any new ones)."""
+    dry_run: bool = False
+    """Read and report; write nothing (no files, no record, no model)."""
+
+
+def open_decoder(config: Config) -> Decoder:
+    """The installed model for the configured pair (``ModelNotInstalledError`` if none)."""
+    return ArgosModel.for_pair(
+        config.argos_packages_dir,
+        config.source_lang,
+        config.target_lang,
+        compute_type=config.compute_type,
+        threads=config.threads,
+    )
+
+
+def build_engine(config: Config, decoder: Decoder, connection: sqlite3.Connection | None) -> TranslationEngine:
     glossary = load_glossary() if config.starter_glossary else Glossary({})
     if config.glossary is not None:
         glossary = glossary.merged(load_glossary(config.glossary))
-    memory, close = None, lambda: None
-    if config.memory:
-        connection = open_database(database_path(config))
-        memory, close = TranslationMemory(connection), connection.close
-    engine = TranslationEngine(decoder, glossary=glossary, memory=memory, min_confidence=config.min_confidence)
-    return engine, close
+    memory = TranslationMemory(connection) if (config.memory and connection is not None) else None
+    return TranslationEngine(decoder, glossary=glossary, memory=memory, min_confidence=config.min_confidence)
 
 
 def translate_text(config: Config, text: str, *, decoder: Decoder | None = None) -> list[Translation]:
     """Each sentence of ``text`` through the engine (memory, glossary, checks), in order."""
-    engine, release = build_engine(config, decoder)
+    decoder = decoder or open_decoder(config)
+    connection = open_database(database_path(config)) if config.memory else None
     try:
+        engine = build_engine(config, decoder, connection)
         sentences = split_sentences(text)
         translations = engine.translate(sentences)
         return [translations[s] for s in sentences]
     finally:
-        release()
+        if connection is not None:
+            connection.close()
 
 
 def run_briefing(
@@ -90,48 +106,151 @@ def run_briefing(
     date: dt.date | None = None,
     decoder: Decoder | None = None,
     clock: Clock = utc_now,
+    choice: ArticleChoice = ArticleChoice(),
 ) -> RunReport:
     """Make the briefing for ``date`` (default: today by ``clock``) and return what the run did."""
     date = date or briefing_date(config, clock())
     templates_dir = find_templates_dir(config.templates_dir)
     selector = get_selector(config.summarizer)
+    if choice.dry_run:
+        return _dry_run(config, date, selector, choice)
 
     # 1. The model, before anything is read or written.
-    engine, release = build_engine(config, decoder)
-    try:
-        return _run(config, date, engine, selector, templates_dir)
-    finally:
-        release()
+    decoder = decoder or open_decoder(config)
+    database = database_path(config)
+    with run_lock(database.with_suffix(".lock"), config.lock_wait):
+        connection = open_database(database)
+        record = Record(connection)
+        run_id = record.begin_run(date)
+        outcome, report = "failed", None
+        try:
+            engine = build_engine(config, decoder, connection)
+            report = _run(config, date, engine, selector, templates_dir, record, choice)
+            outcome = "published" if report.markdown is not None else "nothing new"
+            return report
+        except BriefingError as error:
+            outcome = f"failed: {error}"
+            raise
+        finally:
+            counts = (report.articles_read, report.articles_new, report.articles_published) if report else (0, 0, 0)
+            record.finish_run(run_id, outcome, *counts)
+            connection.close()
 
 
-def _run(config: Config, date: dt.date, engine: TranslationEngine, selector: KeySentenceSelector, templates_dir: Path) -> RunReport:
-    # 2. Articles.
+def _dry_run(config: Config, date: dt.date, selector: KeySentenceSelector, choice: ArticleChoice) -> RunReport:
     articles, skipped = read_text_folder(config.input_dir)
-    log.info("read %d articles from %s (%d skipped)", len(articles), config.input_dir, len(skipped))
+    published: set[str] = set()
+    database = database_path(config)
+    if database.exists():
+        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            published = {row[0] for row in connection.execute("SELECT DISTINCT article_id FROM briefing_articles")}
+        except sqlite3.Error:
+            published = set()
+        finally:
+            connection.close()
+    new = [a for a in articles if a.id not in published]
+    chosen = articles if (choice.everything or choice.since) else new
+    keys = _key_sentences(config, selector, chosen)
+    return RunReport(
+        date=date,
+        articles_read=len(articles) + len(skipped),
+        articles_new=len(new),
+        skipped=tuple(skipped),
+        sentences_selected=sum(len(k.sentences) for k in keys),
+        sentences_translated_by_model=0,
+        sentences_from_memory=0,
+        articles_published=0,
+    )
 
-    # 3-4. Sentences and key sentences.
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    last_runs: tuple[RunRow, ...]
+    articles_waiting: int
+    """Articles in the input folder that no published briefing contains yet."""
+    briefings_published: int
+    database: Path
+
+
+def status(config: Config, runs: int = 5) -> Status:
+    """What the record says, read-only: recent runs, briefings so far, articles waiting."""
+    database = database_path(config)
+    articles = read_text_folder(config.input_dir)[0] if config.input_dir.is_dir() else []
+    if not database.exists():
+        return Status((), len(articles), 0, database)
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        record = Record(connection)
+        published = record.published_ids()
+        count = connection.execute("SELECT count(*) FROM briefings").fetchone()[0]
+        waiting = sum(1 for a in articles if a.id not in published)
+        return Status(tuple(record.last_runs(runs)), waiting, int(count), database)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read the record {database}: {exc}") from exc
+    finally:
+        connection.close()
+
+
+def _key_sentences(config: Config, selector: KeySentenceSelector, articles: list[Article]) -> list[KeySentences]:
     budget = Budget(max_sentences=config.max_sentences, max_words=config.max_words)
-    chosen: list[KeySentences] = []
+    chosen = []
     for article in articles:
         sentences = [Sentence(text, i) for i, text in enumerate(split_sentences(article.body))]
         key = select_key_sentences(selector, sentences, budget, title="" if article.title_derived else article.title)
         chosen.append(KeySentences(article, tuple(key)))
-    selected = sum(len(k.sentences) for k in chosen)
+    return chosen
 
+
+def _run(
+    config: Config,
+    date: dt.date,
+    engine: TranslationEngine,
+    selector: KeySentenceSelector,
+    templates_dir: Path,
+    record: Record,
+    choice: ArticleChoice,
+) -> RunReport:
+    # 2. Articles, and which of them this briefing covers.
+    articles, skipped = read_text_folder(config.input_dir)
+    log.info("read %d articles from %s (%d skipped)", len(articles), config.input_dir, len(skipped))
+    record.see(articles)
+    published = record.published_ids()
+    new = [a for a in articles if a.id not in published]
+    existing = record.briefing(date)
+    if existing is not None and not choice.force:
+        if new:
+            raise AlreadyPublishedError(
+                f"the briefing for {date} was already published ({existing.markdown}); {len(new)} new article(s) "
+                f"wait for the next date. To rebuild {date} with them, run again with --force."
+            )
+        included: list[Article] = []
+    elif choice.everything:
+        included = articles
+    elif choice.since is not None:
+        recent = record.first_seen_since(choice.since)
+        included = [a for a in articles if a.id in recent]
+    else:
+        again = existing.article_ids if existing is not None else frozenset()
+        included = [a for a in articles if a.id not in published or a.id in again]
+
+    # 3-4. Sentences and key sentences.
+    chosen = _key_sentences(config, selector, included)
+    selected = sum(len(k.sentences) for k in chosen)
     report = RunReport(
         date=date,
         articles_read=len(articles) + len(skipped),
-        articles_new=len(articles),
+        articles_new=len(new),
         skipped=tuple(skipped),
         sentences_selected=selected,
         sentences_translated_by_model=0,
         sentences_from_memory=0,
         model=engine.name,
+        articles_published=0,
     )
-    if not articles:
-        log.warning("no articles to brief in %s; nothing written", config.input_dir)
+    if not chosen:
+        log.warning("no new articles in %s for %s; nothing written", config.input_dir, date)
         return report
-
     # 5. Translation: titles and key sentences, one batch.
     texts = [k.article.title for k in chosen] + [s.text for k in chosen for s in k.sentences]
     translations = engine.translate(texts)
@@ -155,6 +274,8 @@ def _run(config: Config, date: dt.date, engine: TranslationEngine, selector: Key
     pdf_path = folder / f"briefing-{date.isoformat()}.pdf"
     _publish(folder, {markdown_path: markdown_text.encode("utf-8"), pdf_path: pdf_bytes})
     log.info("wrote %s and %s", markdown_path, pdf_path)
+    # 8. Only now, both files in place, mark the articles as published (one transaction).
+    record.publish(date, markdown_path, pdf_path, (k.article for k in chosen))
 
     by_model = sum(1 for k in chosen for s in k.sentences if translations[s.text].origin == "model")
     flag_counts = Counter(
@@ -165,6 +286,7 @@ def _run(config: Config, date: dt.date, engine: TranslationEngine, selector: Key
         sentences_translated_by_model=by_model,
         sentences_from_memory=selected - by_model,
         flags=tuple(sorted(flag_counts.items())),
+        articles_published=len(chosen),
         markdown=markdown_path,
         pdf=pdf_path,
     )

@@ -107,6 +107,8 @@ class RunReport:
     sentences_translated_by_model: int
     sentences_from_memory: int
     model: str | None = None
+    articles_published: int = 0
+    """Articles in the briefing this run wrote (0 when it wrote none)."""
     flags: tuple[tuple[str, int], ...] = ()
     """How many key sentences and titles carry each flag, e.g. (("low-confidence", 2),)."""
     markdown: Path | None = None
@@ -125,6 +127,7 @@ class RunReport:
             "date": self.date.isoformat(),
             "articles_read": self.articles_read,
             "articles_new": self.articles_new,
+            "articles_published": self.articles_published,
             "skipped": [{"source": s.source, "reason": s.reason, "kind": s.kind} for s in self.skipped],
             "sentences_selected": self.sentences_selected,
             "sentences_translated_by_model": self.sentences_translated_by_model,

@@ -66,6 +66,7 @@ def test_generate_writes_both_files_and_reports_in_json(generated) -> None:  # t
         "date": DATE,
         "articles_read": 2,
         "articles_new": 2,
+        "articles_published": 2,
         "skipped": [],
         "sentences_selected": 6,
         "sentences_translated_by_model": 6,
@@ -230,3 +231,50 @@ def test_translate_prints_english_and_confidence(tmp_path: Path, packages_dir: P
     assert all(re.fullmatch(r"\(confidence -?\d+\.\d\d\)", line.split("\t")[1]) for line in lines)
     as_json = json.loads(run("translate", "شكرا جزيلا لكم.", "--json", cwd=tmp_path).stdout)
     assert as_json[0]["flags"] == ["untranslated"] and as_json[0]["origin"] == "model"
+
+
+def test_second_generate_over_unchanged_input_reports_nothing_new_and_status_shows_the_runs(
+    tmp_path: Path, packages_dir: Path
+) -> None:
+    write_config(tmp_path, packages_dir)
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    first = run("generate", "--input", seeds, "--out", tmp_path / "out", "--date", DATE, "--json", cwd=tmp_path)
+    second = run("generate", "--input", seeds, "--out", tmp_path / "out", "--date", "2026-11-23", "--json", cwd=tmp_path)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    report = json.loads(second.stdout)
+    assert (report["articles_read"], report["articles_new"], report["articles_published"]) == (2, 0, 0)
+    assert report["outputs"] is None
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [DATE]
+    shown = json.loads(run("--config", tmp_path / "briefing.toml", "status", "--json", cwd=tmp_path).stdout)
+    assert shown["briefings_published"] == 1
+    assert [(r["date"], r["outcome"], r["articles_published"]) for r in shown["last_runs"]] == [
+        ("2026-11-23", "nothing new", 0),
+        (DATE, "published", 2),
+    ]
+
+
+def test_rebuilding_a_published_day_with_new_articles_needs_force(tmp_path: Path, packages_dir: Path) -> None:
+    write_config(tmp_path, packages_dir)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    seeds = sorted((Path(__file__).resolve().parents[1] / "seeds").iterdir())
+    (inbox / seeds[0].name).write_bytes(seeds[0].read_bytes())
+    assert run("generate", "--input", inbox, "--out", tmp_path / "out", "--date", DATE, cwd=tmp_path).returncode == 0
+    (inbox / seeds[1].name).write_bytes(seeds[1].read_bytes())
+    refused = run("generate", "--input", inbox, "--out", tmp_path / "out", "--date", DATE, cwd=tmp_path)
+    assert refused.returncode == 8
+    assert "run again with --force" in refused.stderr
+    forced = run("generate", "--input", inbox, "--out", tmp_path / "out", "--date", DATE, "--force", "--json", cwd=tmp_path)
+    assert forced.returncode == 0
+    assert json.loads(forced.stdout)["articles_published"] == 2
+
+
+def test_dry_run_writes_nothing(tmp_path: Path, packages_dir: Path) -> None:
+    write_config(tmp_path, packages_dir)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    result = run("generate", "--input", seeds, "--out", tmp_path / "out", "--dry-run", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["articles_new"], report["sentences_selected"], report["outputs"]) == (2, 6, None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

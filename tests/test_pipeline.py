@@ -8,8 +8,8 @@ import pytest
 
 import briefing
 from briefing.config import Config
-from briefing.errors import RenderError
-from briefing.pipeline import briefing_date, run_briefing
+from briefing.errors import AlreadyPublishedError, LockedError, RenderError
+from briefing.pipeline import ArticleChoice, briefing_date, run_briefing
 
 
 @pytest.mark.parametrize(
@@ -81,9 +81,75 @@ def test_flags_travel_to_the_markdown_and_the_pdf(config: Config, model: object,
     assert "Check: not translated" in shown
 
 
-def test_second_run_takes_every_sentence_from_memory(config: Config, model: object) -> None:
+def test_rebuilding_a_day_takes_every_sentence_from_memory(config: Config, model: object) -> None:
     first = run_briefing(config, date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
-    second = run_briefing(config, date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
+    markdown = first.markdown.read_text(encoding="utf-8") if first.markdown else ""
+    again = run_briefing(config, date=dt.date(2026, 11, 22), decoder=model, choice=ArticleChoice(force=True))  # type: ignore[arg-type]
     assert (first.sentences_translated_by_model, first.sentences_from_memory) == (6, 0)
-    assert (second.sentences_translated_by_model, second.sentences_from_memory) == (0, 6)
-    assert second.markdown is not None and first.markdown == second.markdown
+    assert (again.sentences_translated_by_model, again.sentences_from_memory) == (0, 6)
+    assert again.articles_published == 2 and again.articles_new == 0
+    assert again.markdown == first.markdown and again.markdown.read_text(encoding="utf-8") == markdown
+
+
+def test_next_day_over_unchanged_input_finds_nothing_new(config: Config, model: object) -> None:
+    first = run_briefing(config, date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
+    next_day = run_briefing(config, date=dt.date(2026, 11, 23), decoder=model)  # type: ignore[arg-type]
+    assert (first.articles_new, first.articles_published) == (2, 2)
+    assert (next_day.articles_read, next_day.articles_new, next_day.articles_published) == (2, 0, 0)
+    assert next_day.markdown is None
+    assert not (config.out_dir / "2026-11-23").exists()
+
+
+def test_only_the_new_article_goes_into_the_next_briefing(config: Config, model: object) -> None:
+    seed = next(config.input_dir.glob("001_*"))
+    kept = seed.read_bytes()
+    seed.unlink()
+    run_briefing(config, date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
+    seed.write_bytes(kept)
+    report = run_briefing(config, date=dt.date(2026, 11, 23), decoder=model)  # type: ignore[arg-type]
+    assert (report.articles_read, report.articles_new, report.articles_published) == (2, 1, 1)
+    assert report.markdown is not None
+    text = report.markdown.read_text(encoding="utf-8")
+    assert "Special sources told" in text and "Turkish-Russian race" not in text
+
+
+def test_a_published_date_with_new_articles_needs_force(config: Config, model: object) -> None:
+    seed = next(config.input_dir.glob("001_*"))
+    kept = seed.read_bytes()
+    seed.unlink()
+    run_briefing(config, date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
+    seed.write_bytes(kept)
+    with pytest.raises(AlreadyPublishedError, match="run again with --force"):
+        run_briefing(config, date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
+    rebuilt = run_briefing(config, date=dt.date(2026, 11, 22), decoder=model, choice=ArticleChoice(force=True))  # type: ignore[arg-type]
+    assert rebuilt.articles_published == 2
+
+
+def test_all_and_since_bring_back_published_articles(config: Config, model: object) -> None:
+    run_briefing(config, date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
+    everything = run_briefing(config, date=dt.date(2026, 11, 23), decoder=model, choice=ArticleChoice(everything=True))  # type: ignore[arg-type]
+    assert (everything.articles_new, everything.articles_published) == (0, 2)
+    recent = run_briefing(config, date=dt.date(2026, 11, 24), decoder=model, choice=ArticleChoice(since=dt.date(2000, 1, 1)))  # type: ignore[arg-type]
+    assert recent.articles_published == 2
+    future = run_briefing(config, date=dt.date(2026, 11, 25), decoder=model, choice=ArticleChoice(since=dt.date(2999, 1, 1)))  # type: ignore[arg-type]
+    assert future.articles_published == 0 and future.markdown is None
+
+
+def test_dry_run_reports_and_writes_nothing(config: Config, tmp_path: Path) -> None:
+    report = run_briefing(config, date=dt.date(2026, 11, 22), choice=ArticleChoice(dry_run=True))
+    assert (report.articles_read, report.articles_new, report.sentences_selected) == (2, 2, 6)
+    assert report.markdown is None
+    assert not config.out_dir.exists()
+    assert config.database is not None and not config.database.exists()
+
+
+def test_a_second_run_waits_for_the_lock_then_gives_up(config: Config, model: object) -> None:
+    from briefing.lock import run_lock
+
+    assert config.database is not None
+    with run_lock(config.database.with_suffix(".lock"), wait_s=0):
+        with pytest.raises(LockedError, match="another briefing run is in progress"):
+            run_briefing(config.replace(lock_wait=0.5), date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
+    assert not config.out_dir.exists()
+    # Once the lock is free, the run goes ahead.
+    assert run_briefing(config, date=dt.date(2026, 11, 22), decoder=model).articles_published == 2  # type: ignore[arg-type]

@@ -28,6 +28,38 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (model, source)
     ) WITHOUT ROWID;
     """,
+    # 2: the record of what was seen and published, and of every run.
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        title TEXT NOT NULL,
+        first_seen TEXT NOT NULL
+    );
+    CREATE TABLE briefings (
+        date TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        markdown TEXT NOT NULL,
+        pdf TEXT NOT NULL,
+        published TEXT NOT NULL
+    );
+    CREATE TABLE briefing_articles (
+        date TEXT NOT NULL REFERENCES briefings(date) ON DELETE CASCADE,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        PRIMARY KEY (date, article_id)
+    );
+    CREATE INDEX briefing_articles_by_article ON briefing_articles(article_id);
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        date TEXT NOT NULL,
+        started TEXT NOT NULL,
+        finished TEXT,
+        outcome TEXT,
+        articles_read INTEGER,
+        articles_new INTEGER,
+        articles_published INTEGER
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Seconds a writer waits for another process's transaction (the scheduler and a manual

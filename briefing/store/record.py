@@ -1,0 +1,107 @@
+"""The record: which articles were seen, which briefing published them, and every run.
+
+"New" means: not yet in a published briefing. An article is marked as included only
+by ``publish``, which runs after both files are in place, in one transaction, so a
+crash before it leaves the article new for the next run and a crash after it cannot
+publish the article twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing.types import Article
+
+__all__ = ["PublishedBriefing", "Record", "RunRow"]
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedBriefing:
+    date: dt.date
+    markdown: Path
+    pdf: Path
+    article_ids: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    date: str
+    started: str
+    finished: str | None
+    outcome: str | None
+    articles_read: int | None
+    articles_new: int | None
+    articles_published: int | None
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Record:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    def begin_run(self, date: dt.date) -> int:
+        cursor = self._db.execute("INSERT INTO runs (date, started) VALUES (?, ?)", (date.isoformat(), _now()))
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, outcome: str, read: int, new: int, published: int) -> None:
+        self._db.execute(
+            "UPDATE runs SET finished = ?, outcome = ?, articles_read = ?, articles_new = ?, articles_published = ? "
+            "WHERE id = ?",
+            (_now(), outcome, read, new, published, run_id),
+        )
+
+    def see(self, articles: Iterable[Article]) -> None:
+        """Note articles the first time they are read (later sightings change nothing)."""
+        rows = [(a.id, a.source, a.title, _now()) for a in articles]
+        self._db.executemany(
+            "INSERT OR IGNORE INTO articles (id, source, title, first_seen) VALUES (?, ?, ?, ?)", rows
+        )
+
+    def published_ids(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT DISTINCT article_id FROM briefing_articles")}
+
+    def first_seen_since(self, day: dt.date) -> set[str]:
+        rows = self._db.execute("SELECT id FROM articles WHERE first_seen >= ?", (day.isoformat(),))
+        return {row[0] for row in rows}
+
+    def briefing(self, date: dt.date) -> PublishedBriefing | None:
+        row = self._db.execute("SELECT markdown, pdf FROM briefings WHERE date = ?", (date.isoformat(),)).fetchone()
+        if row is None:
+            return None
+        ids = {r[0] for r in self._db.execute("SELECT article_id FROM briefing_articles WHERE date = ?", (date.isoformat(),))}
+        return PublishedBriefing(date, Path(row[0]), Path(row[1]), frozenset(ids))
+
+    def publish(self, date: dt.date, markdown: Path, pdf: Path, articles: Iterable[Article]) -> None:
+        """Record the briefing for ``date`` and the articles in it, replacing an older one, atomically."""
+        articles = list(articles)
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self.see(articles)
+            self._db.execute("DELETE FROM briefings WHERE date = ?", (date.isoformat(),))
+            self._db.execute(
+                "INSERT INTO briefings (date, status, markdown, pdf, published) VALUES (?, 'published', ?, ?, ?)",
+                (date.isoformat(), str(markdown), str(pdf), _now()),
+            )
+            self._db.executemany(
+                "INSERT INTO briefing_articles (date, article_id) VALUES (?, ?)",
+                [(date.isoformat(), a.id) for a in articles],
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def last_runs(self, limit: int = 5) -> list[RunRow]:
+        rows = self._db.execute(
+            "SELECT date, started, finished, outcome, articles_read, articles_new, articles_published "
+            "FROM runs ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        return [RunRow(*row) for row in rows]
