@@ -147,9 +147,11 @@ def test_a_second_run_waits_for_the_lock_then_gives_up(config: Config, model: ob
     from briefing.lock import run_lock
 
     assert config.database is not None
-    with run_lock(config.database.with_suffix(".lock"), wait_s=0):
-        with pytest.raises(LockedError, match="another briefing run is in progress"):
-            run_briefing(config.replace(lock_wait=0.5), date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
+    with (
+        run_lock(config.database.with_suffix(".lock"), wait_s=0),
+        pytest.raises(LockedError, match="another briefing run is in progress"),
+    ):
+        run_briefing(config.replace(lock_wait=0.5), date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
     assert not config.out_dir.exists()
     # Once the lock is free, the run goes ahead.
     assert run_briefing(config, date=dt.date(2026, 11, 22), decoder=model).articles_published == 2  # type: ignore[arg-type]
