@@ -171,6 +171,13 @@ def generate(
     sys.exit(EXIT_SKIPPED_INPUTS if report.had_failures else EXIT_OK)
 
 
+def _next_run_iso(config: Any) -> str | None:
+    from briefing.schedule import next_run_time
+
+    upcoming = next_run_time(config, dt.datetime.now(dt.UTC))
+    return upcoming.isoformat() if upcoming else None
+
+
 def _parse_date(text: str | None, flag: str) -> dt.date | None:
     if text is None:
         return None
@@ -211,6 +218,23 @@ def translate(ctx: click.Context, text: str, as_json: bool) -> None:
         click.echo(f"{t.text}\t(confidence {t.confidence:.2f}){flags}")
 
 
+@cli.command()
+@click.pass_context
+def schedule(ctx: click.Context) -> None:
+    """Run the daily job at schedule.time until stopped (SIGTERM or Ctrl-C); catch up a missed run.
+
+    Example: briefing schedule
+    """
+    from briefing.pipeline import last_run_started, scheduled_job
+    from briefing.schedule import serve
+
+    try:
+        config = _load(ctx)
+        serve(config, scheduled_job(config), lambda: last_run_started(config))
+    except BriefingError as error:
+        _fail(error)
+
+
 @cli.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
@@ -234,13 +258,17 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({
             "articles_waiting": current.articles_waiting, "briefings_published": current.briefings_published,
-            "last_runs": runs, "database": str(current.database), "next_run": None,
+            "last_runs": runs, "database": str(current.database),
+            "next_run": _next_run_iso(config),
         }, ensure_ascii=False))
         return
     click.echo(f"record: {current.database}")
     click.echo(f"briefings published: {current.briefings_published}")
     click.echo(f"articles waiting in {config.input_dir}: {current.articles_waiting}")
-    click.echo("next run: not scheduled (run `briefing generate` yourself)")
+    from briefing.schedule import next_run_time
+
+    upcoming = next_run_time(config, dt.datetime.now(dt.UTC))
+    click.echo(f"next scheduled run (while `briefing schedule` is running): {upcoming.isoformat() if upcoming else 'none'}")
     if not runs:
         click.echo("no runs yet")
     for r in runs:

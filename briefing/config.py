@@ -27,6 +27,11 @@ in the working directory; ``briefing.toml`` in the user config directory
     memory = true                 # remember translations; a sentence is decoded once per model
     min_confidence = -1.0         # flag sentences whose mean token log-probability is lower
 
+    [schedule]
+    time = "07:00"                # when `briefing schedule` runs the job, in output.timezone
+    days = "*"                    # cron day_of_week: "*", "mon-fri", "sun,wed", ...
+    misfire_grace = 3600          # seconds a late or missed run may still start
+
     [store]
     path = ""                     # the SQLite record; "" = the user data folder (platformdirs)
     lock_wait = 600               # seconds a run waits for another one to finish, then gives up
@@ -38,6 +43,7 @@ from the working directory.
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +60,10 @@ CONFIG_FILE_NAME = "briefing.toml"
 # briefing per story. (EASC's human summaries average a third of an article's words,
 # but a morning briefing wants less per story than a summary of one article.)
 DEFAULT_MAX_SENTENCES = 3
+
+# A run that could not start on time (machine asleep, busy) may start this late: one
+# hour, the issue's default. APScheduler's own default, one second, silently skips it.
+DEFAULT_MISFIRE_GRACE_S = 3600
 
 # A morning run takes a minute or two; ten minutes covers a slow one without letting a
 # second run hang forever behind a stuck first.
@@ -85,6 +95,9 @@ class Config:
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
     database: Path | None = None
     lock_wait: float = DEFAULT_LOCK_WAIT_S
+    schedule_time: str = "07:00"
+    schedule_days: str = "*"
+    misfire_grace: int = DEFAULT_MISFIRE_GRACE_S
     templates_dir: Path | None = None
 
     def replace(self, **changes: Any) -> Config:
@@ -108,6 +121,16 @@ class Config:
             raise ConfigError(f"translate.compute_type: must be one of {', '.join(COMPUTE_TYPES)}")
         if self.threads < 0:
             raise ConfigError("translate.threads: must be 0 (CTranslate2's default) or more")
+        if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", self.schedule_time):
+            raise ConfigError(f"schedule.time: {self.schedule_time!r} is not a time like 07:00")
+        if self.misfire_grace < 1:
+            raise ConfigError("schedule.misfire_grace: seconds, 1 or more")
+        try:
+            from apscheduler.triggers.cron.fields import DayOfWeekField
+
+            DayOfWeekField("day_of_week", self.schedule_days)
+        except ValueError:
+            raise ConfigError(f"schedule.days: {self.schedule_days!r} is not a cron day_of_week (e.g. mon-fri)") from None
         if self.lock_wait < 0:
             raise ConfigError("store.lock_wait: seconds, 0 or more")
         if self.min_confidence > 0:
@@ -133,6 +156,9 @@ _KEYS: dict[str, tuple[str, type]] = {
     "translate.min_confidence": ("min_confidence", float),
     "store.path": ("database", Path),
     "store.lock_wait": ("lock_wait", float),
+    "schedule.time": ("schedule_time", str),
+    "schedule.days": ("schedule_days", str),
+    "schedule.misfire_grace": ("misfire_grace", int),
     "render.templates_dir": ("templates_dir", Path),
 }
 

@@ -37,7 +37,7 @@ from briefing.summarize import Budget, KeySentenceSelector, get_selector, select
 from briefing.translate import ArgosModel, Decoder, Glossary, TranslationEngine, load_glossary
 from briefing.types import Article, Briefing, BriefingItem, KeySentences, RunReport, Sentence, Translation
 
-__all__ = ["ArticleChoice", "Clock", "Status", "briefing_date", "build_engine", "open_decoder", "run_briefing", "status", "translate_text", "utc_now"]
+__all__ = ["ArticleChoice", "Clock", "Status", "briefing_date", "build_engine", "last_run_started", "open_decoder", "run_briefing", "scheduled_job", "status", "translate_text", "utc_now"]
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +190,39 @@ def status(config: Config, runs: int = 5) -> Status:
         raise StoreError(f"cannot read the record {database}: {exc}") from exc
     finally:
         connection.close()
+
+
+def scheduled_job(config: Config, *, decoder: Decoder | None = None, clock: Clock = utc_now) -> Callable[[], None]:
+    """The daily job for the scheduler: one run, one log line; a failure is logged, not raised."""
+
+    def job() -> None:
+        try:
+            report = run_briefing(config, decoder=decoder, clock=clock)
+        except BriefingError as error:
+            log.error("scheduled run failed: %s", error)
+            return
+        log.warning(
+            "scheduled run %s: read %d, new %d, published %d%s",
+            report.date, report.articles_read, report.articles_new, report.articles_published,
+            f" -> {report.markdown}" if report.markdown else " (nothing written)",
+        )
+
+    return job
+
+
+def last_run_started(config: Config) -> dt.datetime | None:
+    """When the last run began, by the record (None if there is no record yet)."""
+    database = database_path(config)
+    if not database.exists():
+        return None
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        row = connection.execute("SELECT max(started) FROM runs").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+    return dt.datetime.strptime(row[0], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC) if row and row[0] else None
 
 
 def _key_sentences(config: Config, selector: KeySentenceSelector, articles: list[Article]) -> list[KeySentences]:

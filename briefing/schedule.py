@@ -1,0 +1,103 @@
+"""``briefing schedule``: the daily job, in-process, with APScheduler 3.11.
+
+A cron trigger from the config (``schedule.time``, ``schedule.days``, the time zone of
+``output.timezone``) with ``coalesce=True``, ``max_instances=1`` and a misfire grace
+period (``schedule.misfire_grace``; APScheduler's default of one second silently skips a
+run that starts late). A run missed while the machine was off is caught up once at
+start-up when the missed time is still within the grace period and the record shows no
+run since it. SIGTERM and SIGINT stop the scheduler after the run in progress, if any,
+has finished (the run lock and the record keep an interrupted run harmless anyway).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from briefing.config import Config
+
+__all__ = ["build_scheduler", "cron_trigger", "missed_run_time", "next_run_time", "serve"]
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "daily-briefing"
+
+
+def cron_trigger(config: Config) -> Any:
+    from apscheduler.triggers.cron import CronTrigger
+
+    hour, minute = config.schedule_time.split(":")
+    zone = ZoneInfo(config.timezone) if config.timezone else None
+    return CronTrigger(hour=int(hour), minute=int(minute), day_of_week=config.schedule_days, timezone=zone)
+
+
+def next_run_time(config: Config, now: dt.datetime) -> dt.datetime | None:
+    fire: dt.datetime | None = cron_trigger(config).get_next_fire_time(None, now)
+    return fire
+
+
+def missed_run_time(config: Config, now: dt.datetime, last_run_started: dt.datetime | None) -> dt.datetime | None:
+    """The scheduled time a run was missed at, if it is within the grace period and nobody ran since."""
+    trigger = cron_trigger(config)
+    earliest = now - dt.timedelta(seconds=config.misfire_grace)
+    missed: dt.datetime | None = None
+    fire: dt.datetime | None = trigger.get_next_fire_time(None, earliest)
+    while fire is not None and fire <= now:
+        missed = fire
+        fire = trigger.get_next_fire_time(fire, fire + dt.timedelta(seconds=1))
+    if missed is None:
+        return None
+    if last_run_started is not None and last_run_started >= missed:
+        return None
+    return missed
+
+
+def build_scheduler(config: Config, job: Callable[[], None], *, background: bool = False, trigger: Any = None) -> Any:
+    """A scheduler with the daily job; ``trigger`` replaces the cron trigger (tests use a date trigger)."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    scheduler_class = BackgroundScheduler if background else BlockingScheduler
+    scheduler = scheduler_class(timezone=ZoneInfo(config.timezone) if config.timezone else None)
+    scheduler.add_job(
+        job,
+        trigger or cron_trigger(config),
+        id=JOB_ID,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=config.misfire_grace,
+        replace_existing=True,
+    )
+    return scheduler
+
+
+def serve(config: Config, job: Callable[[], None], last_run_started: Callable[[], dt.datetime | None]) -> None:
+    """Run the schedule until SIGTERM or SIGINT; catch up a missed run first (once)."""
+    stopping = threading.Event()
+
+    def stop(signum: int, _frame: object) -> None:
+        log.info("received %s; stopping after the run in progress", signal.Signals(signum).name)
+        stopping.set()
+
+    # Handlers first: a signal that arrives while the scheduler starts still stops it.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    now = dt.datetime.now(dt.UTC)
+    missed = missed_run_time(config, now, last_run_started())
+    scheduler = build_scheduler(config, job, background=True)
+    if missed is not None:
+        log.info("catching up the run missed at %s", missed.isoformat())
+        scheduler.add_job(job, "date", run_date=now, id=f"{JOB_ID}-catch-up", max_instances=1)
+    scheduler.start()
+    log.info(
+        "scheduled daily at %s (%s); next run %s", config.schedule_time, config.schedule_days, next_run_time(config, now)
+    )
+    while not stopping.wait(timeout=1.0):
+        pass
+    scheduler.shutdown(wait=True)  # lets a run in progress finish
+    log.info("stopped")

@@ -1,0 +1,119 @@
+"""The schedule, with the real APScheduler: triggers, catch-up of a missed run, a job that fires."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing.config import Config
+from briefing.errors import ConfigError
+from briefing.schedule import build_scheduler, missed_run_time, next_run_time
+
+UTC = dt.UTC
+
+
+def test_next_run_is_the_configured_time_in_the_configured_zone() -> None:
+    config = Config(timezone="Asia/Riyadh", schedule_time="07:00")
+    now = dt.datetime(2026, 11, 22, 5, 0, tzinfo=UTC)  # 08:00 in Riyadh: today's run is past
+    upcoming = next_run_time(config, now)
+    assert upcoming is not None
+    assert upcoming.astimezone(UTC) == dt.datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
+
+
+def test_weekdays_only() -> None:
+    config = Config(timezone="UTC", schedule_time="07:00", schedule_days="mon-fri")
+    saturday = dt.datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
+    upcoming = next_run_time(config, saturday)
+    assert upcoming is not None
+    assert (upcoming.strftime("%A %H:%M"), upcoming.date()) == ("Monday 07:00", dt.date(2026, 11, 23))
+
+
+@pytest.mark.parametrize(
+    ("now", "last_run", "expected"),
+    [
+        # Machine off at 07:00, on at 07:40: within the hour's grace, nobody ran -> catch up 07:00.
+        (dt.datetime(2026, 11, 22, 7, 40, tzinfo=UTC), dt.datetime(2026, 11, 21, 7, 0, 5, tzinfo=UTC), "07:00"),
+        # Already caught up (a run started after 07:00): never twice.
+        (dt.datetime(2026, 11, 22, 7, 40, tzinfo=UTC), dt.datetime(2026, 11, 22, 7, 35, tzinfo=UTC), None),
+        # On at 09:30: past the grace period -> wait for tomorrow.
+        (dt.datetime(2026, 11, 22, 9, 30, tzinfo=UTC), None, None),
+    ],
+)
+def test_a_missed_run_is_caught_up_once_within_the_grace_period(
+    now: dt.datetime, last_run: dt.datetime | None, expected: str | None
+) -> None:
+    config = Config(timezone="UTC", schedule_time="07:00", misfire_grace=3600)
+    missed = missed_run_time(config, now, last_run)
+    assert (missed.strftime("%H:%M") if missed else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"schedule_time": "7am"}, "schedule.time: '7am' is not a time like 07:00"),
+        ({"schedule_days": "moon"}, "schedule.days: 'moon' is not a cron day_of_week"),
+        ({"misfire_grace": 0}, "schedule.misfire_grace"),
+    ],
+)
+def test_wrong_schedule_values_name_their_key(changes: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
+        Config().replace(**changes)
+
+
+def test_the_scheduled_job_fires_and_makes_a_briefing(config: Config, model: object) -> None:
+    from apscheduler.triggers.date import DateTrigger
+
+    from briefing.pipeline import scheduled_job
+
+    when = dt.datetime.now(UTC) + dt.timedelta(seconds=1.5)
+    fixed_day = lambda: dt.datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    scheduler = build_scheduler(
+        config, scheduled_job(config, decoder=model, clock=fixed_day), background=True,  # type: ignore[arg-type]
+        trigger=DateTrigger(run_date=when),
+    )
+    scheduler.start()
+    try:
+        job = scheduler.get_job("daily-briefing")
+        assert job.coalesce is True and job.max_instances == 1 and job.misfire_grace_time == 3600
+        pdf = Path(config.out_dir) / "2026-11-22" / "briefing-2026-11-22.pdf"
+        deadline = time.monotonic() + 60
+        while not pdf.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert pdf.exists(), "the scheduled job did not produce a briefing"
+        assert dt.datetime.now(UTC) >= when
+    finally:
+        scheduler.shutdown(wait=True)
+
+
+def test_schedule_command_stops_cleanly_on_sigterm(tmp_path: Path, packages_dir: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    (tmp_path / "briefing.toml").write_text(
+        f'[translate]\npackages_dir = "{packages_dir}"\n[store]\npath = "{tmp_path / "b.sqlite3"}"\n'
+        '[schedule]\ntime = "03:00"\n[output]\ntimezone = "UTC"\n',
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefing", "-v", "schedule"], cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+        env=os.environ.copy(),
+    )
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        while line and "scheduled daily at 03:00" not in line:
+            line = process.stderr.readline()
+        assert "scheduled daily at 03:00" in line
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        assert process.stderr is not None
+        process.stderr.close()
