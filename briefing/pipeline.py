@@ -31,7 +31,7 @@ from briefing.config import Config, database_path
 from briefing.errors import AlreadyPublishedError, BriefingError, RenderError, StoreError
 from briefing.ingest import read_text_folder
 from briefing.lock import run_lock
-from briefing.render import find_templates_dir, render_markdown, render_pdf, write_atomically
+from briefing.render import find_templates_dir, remove_stale_temporaries, render_markdown, render_pdf, write_atomically
 from briefing.store import Record, RunRow, TranslationMemory, open_database
 from briefing.summarize import Budget, KeySentenceSelector, get_selector, select_key_sentences
 from briefing.translate import ArgosModel, Decoder, Glossary, TranslationEngine, load_glossary
@@ -43,6 +43,11 @@ log = logging.getLogger(__name__)
 
 
 Clock = Callable[[], dt.datetime]
+Checkpoint = Callable[[str], None]
+
+
+def _no_checkpoint(name: str) -> None:
+    pass
 
 
 def utc_now() -> dt.datetime:
@@ -107,8 +112,14 @@ def run_briefing(
     decoder: Decoder | None = None,
     clock: Clock = utc_now,
     choice: ArticleChoice = ArticleChoice(),
+    checkpoint: Checkpoint = _no_checkpoint,
 ) -> RunReport:
-    """Make the briefing for ``date`` (default: today by ``clock``) and return what the run did."""
+    """Make the briefing for ``date`` (default: today by ``clock``) and return what the run did.
+
+    ``checkpoint(name)`` is called at the points where a crash matters most ("ingest",
+    "translate", "between-files", "before-commit"); the crash-safety tests kill the
+    process there. It does nothing otherwise.
+    """
     date = date or briefing_date(config, clock())
     templates_dir = find_templates_dir(config.templates_dir)
     selector = get_selector(config.summarizer)
@@ -125,7 +136,7 @@ def run_briefing(
         outcome, report = "failed", None
         try:
             engine = build_engine(config, decoder, connection)
-            report = _run(config, date, engine, selector, templates_dir, record, choice)
+            report = _run(config, date, engine, selector, templates_dir, record, choice, checkpoint)
             outcome = "published" if report.markdown is not None else "nothing new"
             return report
         except BriefingError as error:
@@ -243,9 +254,11 @@ def _run(
     templates_dir: Path,
     record: Record,
     choice: ArticleChoice,
+    checkpoint: Checkpoint,
 ) -> RunReport:
     # 2. Articles, and which of them this briefing covers.
     articles, skipped = read_text_folder(config.input_dir)
+    checkpoint("ingest")
     log.info("read %d articles from %s (%d skipped)", len(articles), config.input_dir, len(skipped))
     record.see(articles)
     published = record.published_ids()
@@ -286,6 +299,7 @@ def _run(
         return report
     # 5. Translation: titles and key sentences, one batch.
     texts = [k.article.title for k in chosen] + [s.text for k in chosen for s in k.sentences]
+    checkpoint("translate")
     translations = engine.translate(texts)
     items = tuple(
         BriefingItem(
@@ -305,8 +319,13 @@ def _run(
     folder = config.out_dir / date.isoformat()
     markdown_path = folder / f"briefing-{date.isoformat()}.md"
     pdf_path = folder / f"briefing-{date.isoformat()}.pdf"
-    _publish(folder, {markdown_path: markdown_text.encode("utf-8"), pdf_path: pdf_bytes})
+    _publish(
+        folder,
+        {markdown_path: markdown_text.encode("utf-8"), pdf_path: pdf_bytes},
+        after_rename=lambda path: checkpoint("between-files") if path == markdown_path else None,
+    )
     log.info("wrote %s and %s", markdown_path, pdf_path)
+    checkpoint("before-commit")
     # 8. Only now, both files in place, mark the articles as published (one transaction).
     record.publish(date, markdown_path, pdf_path, (k.article for k in chosen))
 
@@ -325,11 +344,13 @@ def _run(
     )
 
 
-def _publish(folder: Path, files: dict[Path, bytes]) -> None:
+def _publish(folder: Path, files: dict[Path, bytes], after_rename: Callable[[Path], None]) -> None:
     """Write the briefing files; on failure leave no trace of this run in ``out/``."""
     created = not folder.exists()
+    for stale in remove_stale_temporaries(folder):
+        log.info("removed %s, left by an interrupted run", stale)
     try:
-        write_atomically(files)
+        write_atomically(files, after_rename=after_rename)
     except OSError as exc:
         if created and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()

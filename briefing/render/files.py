@@ -2,12 +2,27 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["write_atomically"]
+__all__ = ["remove_stale_temporaries", "write_atomically"]
+
+# Hidden temporaries a killed run can leave beside its targets; the next run removes them.
+TEMPORARY_SUFFIXES = (".partial", ".previous")
 
 
-def write_atomically(outputs: dict[Path, bytes]) -> None:
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Delete the hidden ``.NAME.*.partial`` / ``.previous`` files a killed run left in ``folder``."""
+    removed = []
+    if folder.is_dir():
+        for path in folder.glob(".*"):
+            if path.is_file() and path.name.endswith(TEMPORARY_SUFFIXES):
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
+def write_atomically(outputs: dict[Path, bytes], *, after_rename: Callable[[Path], None] | None = None) -> None:
     """Publish several files together: all of them, complete, or none of them changed.
 
     Each file is written and fsynced under a hidden temporary name next to its
@@ -33,6 +48,8 @@ def write_atomically(outputs: dict[Path, bytes]) -> None:
             for tmp_path, target in staged:
                 os.replace(tmp_path, target)
                 placed.append(target)
+                if after_rename is not None:
+                    after_rename(target)
         except BaseException:
             for target in placed:
                 if target in backups:
