@@ -13,11 +13,12 @@ import hashlib
 import logging
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from briefing.arabic import normalize_for_matching, split_sentences, split_words
 from briefing.errors import IngestError
+from briefing.ingest.records import JSON_SUFFIXES, articles_from_json
 from briefing.types import Article, SkippedItem
 
 __all__ = [
@@ -33,6 +34,9 @@ TEXT_SUFFIXES = (".txt",)
 # Largest file read. A long news article is ~50 KB of UTF-8; 2 MB leaves room for
 # feature pieces and transcripts while refusing dumps that are not one article.
 MAX_FILE_BYTES = 2_000_000
+# A JSON file holds many articles: a busy day of SaudiNewsNet is ~15 MB. 200 MB bounds
+# memory (the file is parsed whole) while taking a month of a national press.
+MAX_JSON_FILE_BYTES = 200_000_000
 # A first line is a title only if it is short and has no sentence-ending mark.
 # Arabic headlines run 6-15 words (the seed's has 10); 25 leaves margin.
 TITLE_MAX_WORDS = 25
@@ -61,18 +65,28 @@ def read_text_folder(folder: Path) -> tuple[list[Article], list[SkippedItem]]:
     seen: dict[str, str] = {}
     for path in _candidate_files(folder):
         try:
-            article = article_from_text(str(path), decode_article_bytes(_read_bounded(path)))
+            text = decode_article_bytes(_read_bounded(path))
+            items: Iterable[Article | SkippedItem] = (
+                articles_from_json(path, text)
+                if path.suffix.lower() in JSON_SUFFIXES
+                else [article_from_text(str(path), text)]
+            )
+            items = list(items)
         except IngestError as exc:
             log.warning("skipped %s: %s", path, exc)
             skipped.append(SkippedItem(source=str(path), reason=str(exc)))
             continue
-        if article.id in seen:
-            reason = f"same text as {seen[article.id]}"
-            log.info("skipped %s: %s", path, reason)
-            skipped.append(SkippedItem(source=str(path), reason=reason, kind="duplicate"))
-            continue
-        seen[article.id] = str(path)
-        articles.append(article)
+        for item in items:
+            if isinstance(item, SkippedItem):
+                log.warning("skipped %s: %s", item.source, item.reason)
+                skipped.append(item)
+            elif item.id in seen:
+                reason = f"same text as {seen[item.id]}"
+                log.info("skipped %s: %s", item.source, reason)
+                skipped.append(SkippedItem(source=item.source, reason=reason, kind="duplicate"))
+            else:
+                seen[item.id] = item.source
+                articles.append(item)
     return articles, skipped
 
 
@@ -80,21 +94,23 @@ def _candidate_files(folder: Path) -> Iterator[Path]:
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue  # .DS_Store, editor swap files, sub-folders: not articles
-        if path.suffix.lower() not in TEXT_SUFFIXES:
+        if path.suffix.lower() not in (*TEXT_SUFFIXES, *JSON_SUFFIXES):
             # A README or a picture beside the articles is not a failure to report every day.
-            log.info("ignored %s: not a %s file", path, "/".join(TEXT_SUFFIXES))
+            log.info("ignored %s: not a %s file", path, "/".join((*TEXT_SUFFIXES, *JSON_SUFFIXES)))
             continue
         yield path
 
 
 def _read_bounded(path: Path) -> bytes:
+    limit = MAX_JSON_FILE_BYTES if path.suffix.lower() in JSON_SUFFIXES else MAX_FILE_BYTES
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise IngestError(f"file larger than {MAX_FILE_BYTES // 1_000_000} MB; not one article")
+    if len(data) > limit:
+        what = "a collection of articles" if limit == MAX_JSON_FILE_BYTES else "one article"
+        raise IngestError(f"file larger than {limit // 1_000_000} MB; too big for {what}")
     return data
 
 

@@ -34,6 +34,7 @@ FLAG_LABELS = {
     "repetition": "repeated words",
     "numbers-changed": "numbers differ from the Arabic",
     "glossary-not-applied": "glossary term not applied",
+    "truncated": "too long: only its beginning was translated",
 }
 
 

@@ -11,6 +11,7 @@ single sentences, so the whole briefing goes to the model in one batched call.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ ARGOS_LENGTH_PENALTY = 0.2
 # 32 sentences was the fastest of 8/16/32/64 sentences and 1024/2048 tokens on 2 cores
 # (benchmarks/translate_speed.py), and stays at a few hundred MB for a base-size model.
 BATCH_SENTENCES = 32
+# Source tokens kept from a sentence the model refuses whole. 200 is under the 256
+# positions of the smallest models and far past a normal sentence (30-60 tokens).
+TRUNCATED_INPUT_TOKENS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,8 @@ class Decoded:
     """CTranslate2's score, as Argos reports it (log-probability over length ** 0.2)."""
     confidence: float
     """Length-normalised log-probability: the mean log-probability of each output token."""
+    truncated: bool = False
+    """Only the start of the sentence could be decoded (it was longer than the model takes)."""
 
 
 class ArgosModel:
@@ -95,7 +101,13 @@ class ArgosModel:
         return self._fingerprint
 
     def decode(self, sentences: list[str], *, repetition_penalty: float = 1.0) -> list[Decoded]:
-        """English for each sentence, all in one batched call, with Argos's settings."""
+        """English for each sentence, all in one batched call, with Argos's settings.
+
+        If the batch fails (CTranslate2 refuses, say, a source longer than the model's
+        positions), the sentences are decoded one by one so only the culprit is affected;
+        a sentence that still fails is decoded from its first ``TRUNCATED_INPUT_TOKENS``
+        tokens and marked ``truncated``.
+        """
         if not sentences:
             return []
         if any(not s.strip() for s in sentences):
@@ -103,23 +115,39 @@ class ArgosModel:
         tokenizer = getattr(self._package, "tokenizer", None)
         if tokenizer is None:
             raise TranslationError(f"{self.name}: package has neither sentencepiece.model nor bpe.model")
-        prefix = self._package.target_prefix
         tokenized = [tokenizer.encode(sentence) for sentence in sentences]
         try:
-            results = self._load().translate_batch(
-                tokenized,
-                target_prefix=[[prefix]] * len(tokenized) if prefix else None,
-                replace_unknowns=True,
-                max_batch_size=BATCH_SENTENCES,
-                batch_type="examples",
-                beam_size=ARGOS_BEAM_SIZE,
-                num_hypotheses=1,
-                length_penalty=ARGOS_LENGTH_PENALTY,
-                repetition_penalty=repetition_penalty,
-                return_scores=True,
-            )
+            return self._decode_tokens(tokenized, repetition_penalty)
         except (RuntimeError, ValueError) as exc:
-            raise TranslationError(f"{self.name}: CTranslate2 failed: {exc}") from exc
+            if len(tokenized) == 1 and len(tokenized[0]) <= TRUNCATED_INPUT_TOKENS:
+                raise TranslationError(f"{self.name}: CTranslate2 failed: {exc}") from exc
+            log.warning("batch failed (%s); decoding its %d sentences one by one", exc, len(tokenized))
+        decoded = []
+        for tokens in tokenized:
+            try:
+                [one] = self._decode_tokens([tokens], repetition_penalty)
+            except (RuntimeError, ValueError) as exc:
+                if len(tokens) <= TRUNCATED_INPUT_TOKENS:
+                    raise TranslationError(f"{self.name}: CTranslate2 failed: {exc}") from exc
+                [one] = self._decode_tokens([tokens[:TRUNCATED_INPUT_TOKENS]], repetition_penalty)
+                one = dataclasses.replace(one, truncated=True)
+            decoded.append(one)
+        return decoded
+
+    def _decode_tokens(self, tokenized: list[list[str]], repetition_penalty: float) -> list[Decoded]:
+        prefix = self._package.target_prefix
+        results = self._load().translate_batch(
+            tokenized,
+            target_prefix=[[prefix]] * len(tokenized) if prefix else None,
+            replace_unknowns=True,
+            max_batch_size=BATCH_SENTENCES,
+            batch_type="examples",
+            beam_size=ARGOS_BEAM_SIZE,
+            num_hypotheses=1,
+            length_penalty=ARGOS_LENGTH_PENALTY,
+            repetition_penalty=repetition_penalty,
+            return_scores=True,
+        )
         decoded = []
         for result in results:
             tokens = result.hypotheses[0]

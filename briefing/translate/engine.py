@@ -23,6 +23,7 @@ from briefing.translate.guards import (
     FLAG_LOW_CONFIDENCE,
     FLAG_NUMBERS_CHANGED,
     FLAG_REPETITION,
+    FLAG_TRUNCATED,
     FLAG_UNTRANSLATED,
     has_repetition_loop,
     looks_untranslated,
@@ -124,6 +125,7 @@ class TranslationEngine:
                     MemoryEntry(s, r.decoded.text, r.decoded.score, r.decoded.confidence, r.re_decoded)
                     for s in todo
                     for r in [results[s]]
+                    if not r.decoded.truncated  # re-decoded next time: a better model may take it whole
                 ],
             )
         return results
@@ -144,6 +146,8 @@ class TranslationEngine:
             flags.append(FLAG_REPETITION)
         if result.decoded.confidence < self._min_confidence:
             flags.append(FLAG_LOW_CONFIDENCE)
+        if result.decoded.truncated:
+            flags.append(FLAG_TRUNCATED)
         return Translation(
             source=protected.source,
             text=english,

@@ -11,6 +11,7 @@ __all__ = [
     "FLAG_LOW_CONFIDENCE",
     "FLAG_NUMBERS_CHANGED",
     "FLAG_REPETITION",
+    "FLAG_TRUNCATED",
     "FLAG_UNTRANSLATED",
     "has_repetition_loop",
     "looks_untranslated",
@@ -22,6 +23,7 @@ FLAG_LOW_CONFIDENCE = "low-confidence"
 FLAG_REPETITION = "repetition"
 FLAG_NUMBERS_CHANGED = "numbers-changed"
 FLAG_GLOSSARY_NOT_APPLIED = "glossary-not-applied"
+FLAG_TRUNCATED = "truncated"
 
 # A word or a phrase of up to three words said three times in a row is a decoding
 # loop ("the the the", "in the city in the city in the city"); natural English

@@ -113,7 +113,7 @@ def test_huge_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
     (tmp_path / "huge.txt").write_bytes("خبر. ".encode() * (MAX_FILE_BYTES // 4))
     articles, skipped = read_text_folder(tmp_path)
     assert articles == []
-    assert skipped[0].reason == "file larger than 2 MB; not one article"
+    assert skipped[0].reason == "file larger than 2 MB; too big for one article"
 
 
 def test_utf8_with_bom_is_read(tmp_path: Path) -> None:
@@ -146,3 +146,33 @@ def test_other_files_and_hidden_files_are_ignored(tmp_path: Path) -> None:
 def test_missing_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="input folder not found"):
         read_text_folder(tmp_path / "nowhere")
+
+
+def test_json_records_are_articles_each(tmp_path: Path) -> None:
+    import json
+
+    seed = (SEEDS / SEED_001).read_text(encoding="utf-8")
+    records = [
+        {"source": "sabq", "url": "http://sabq.org/a1", "title": "عنوان الخبر الأول", "content": seed},
+        {"source": "okaz", "url": "http://okaz.com.sa/a2", "title": "", "content": "   "},
+        {"source": "okaz", "url": "http://okaz.com.sa/a3", "title": "نسخة", "content": seed},
+        "not an object",
+    ]
+    (tmp_path / "2015-07-21.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "more.jsonl").write_text(
+        json.dumps({"url": "http://x/4", "title": "خبر رابع", "content": "انسحبت القوات من المدينة."}, ensure_ascii=False)
+        + "\n{broken\n",
+        encoding="utf-8",
+    )
+    articles, skipped = read_text_folder(tmp_path)
+    assert [(a.source, a.title, a.title_derived) for a in articles] == [
+        ("http://sabq.org/a1", "عنوان الخبر الأول", False),
+        ("http://x/4", "خبر رابع", False),
+    ]
+    assert articles[0].body.splitlines()[0].startswith("كشفت مصادر خاصة")
+    assert [(s.source, s.reason.split(":")[0], s.kind) for s in skipped] == [
+        ("http://okaz.com.sa/a2", "empty content", "unreadable"),
+        ("http://okaz.com.sa/a3", "same text as http", "duplicate"),
+        (f"{tmp_path / '2015-07-21.json'}#4", "not a JSON object", "unreadable"),
+        (f"{tmp_path / 'more.jsonl'}#2", "not valid JSON", "unreadable"),
+    ]

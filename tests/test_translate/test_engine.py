@@ -141,3 +141,12 @@ def test_low_confidence_is_flagged_against_the_configured_threshold(spy: Countin
     assert "low-confidence" not in result[known].flags
     assert "low-confidence" in result[unknown].flags
     assert result[unknown].confidence == pytest.approx(unsure)
+
+
+def test_a_sentence_too_long_for_the_model_is_cut_and_marked_and_the_rest_translate(spy: CountingDecoder) -> None:
+    # The test model has 256 positions; this sentence has far more tokens.
+    too_long = " ".join(["وقالت المصادر إن الاجتماع بحث الأوضاع في المدينة"] * 40) + "."
+    result = engine(spy).translate(["هذا خبر عاجل.", too_long])
+    assert result["هذا خبر عاجل."].text == "This is breaking news."
+    assert result["هذا خبر عاجل."].flags == ()
+    assert "truncated" in result[too_long].flags

@@ -1,0 +1,73 @@
+"""Articles from JSON: one file holding an array of records (SaudiNewsNet's format), one
+record, or JSON lines (``.jsonl``), each record ``{title, content, url, source, ...}``.
+
+Each record is an article; one that has no text is reported and skipped, the others
+carry on. The record's URL (else ``FILE#N``) is its source.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from briefing.errors import IngestError
+from briefing.types import Article, SkippedItem
+
+__all__ = ["JSON_SUFFIXES", "articles_from_json"]
+
+JSON_SUFFIXES = (".json", ".jsonl")
+_TEXT_FIELDS = ("content", "text", "body")
+
+
+def articles_from_json(path: Path, text: str) -> Iterator[Article | SkippedItem]:
+    """Each record of the file as an Article, or as a SkippedItem saying why not."""
+    from briefing.ingest.textfiles import article_from_text
+
+    for number, record in _records(path, text):
+        where = f"{path}#{number}"
+        if isinstance(record, _Broken):
+            yield SkippedItem(source=where, reason=f"not valid JSON: {record.reason}")
+            continue
+        if not isinstance(record, dict):
+            yield SkippedItem(source=where, reason="not a JSON object")
+            continue
+        body = next((record[f] for f in _TEXT_FIELDS if isinstance(record.get(f), str) and record[f].strip()), "")
+        url = record.get("url") if isinstance(record.get("url"), str) else ""
+        source = url or where
+        if not body:
+            yield SkippedItem(source=source, reason="empty content")
+            continue
+        title = record.get("title") if isinstance(record.get("title"), str) else ""
+        # A record's title is its own field: put it on a line of its own, set apart, as
+        # the text-file format expects a headline.
+        combined = f"{title.strip()}\n\n{body}" if title and title.strip() else body
+        try:
+            yield article_from_text(source, combined)
+        except IngestError as exc:
+            yield SkippedItem(source=source, reason=str(exc))
+
+
+def _records(path: Path, text: str) -> Iterator[tuple[int, Any]]:
+    if path.suffix.lower() == ".jsonl":
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                try:
+                    yield number, json.loads(line)
+                except ValueError as exc:
+                    yield number, _Broken(str(exc))
+        return
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise IngestError(f"not valid JSON: {exc}") from exc
+    records = data if isinstance(data, list) else [data]
+    yield from enumerate(records, 1)
+
+
+class _Broken:
+    """A JSON line that does not parse (reported; the other lines carry on)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
