@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sqlite3
 import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
+
+from isolation import isolate
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "saudinewsnet"
@@ -45,9 +46,7 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="briefing-replay-") as tmp:
         work = Path(tmp)
-        for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-            os.environ[variable] = str(work / variable.lower())
-        sys.path.insert(0, str(REPO))
+        isolate(work)  # before anything imports argostranslate
         from briefing.config import Config
         from briefing.ingest import read_text_folder
         from briefing.pipeline import ArticleChoice, open_decoder, run_briefing

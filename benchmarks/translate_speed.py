@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
+
+from isolation import isolate
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PACKAGE = REPO / "tests" / "data" / "translate-ar_en-test.argosmodel"
@@ -144,11 +145,7 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
         work = Path(tmp)
-        # argostranslate reads these when first imported: keep it out of the home folder.
-        for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-            os.environ[variable] = str(work / variable.lower())
-        os.environ["ARGOS_PACKAGES_DIR"] = str(work / "packages")
-        sys.path.insert(0, str(REPO))
+        isolate(work)  # before anything imports argostranslate
         from briefing.translate import find_installed_package, install_from_file
 
         install_from_file(work / "packages", args.package)
