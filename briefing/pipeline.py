@@ -155,12 +155,13 @@ def _dry_run(config: Config, date: dt.date, selector: KeySentenceSelector, choic
     if database.exists():
         connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
         try:
-            published = {row[0] for row in connection.execute("SELECT DISTINCT article_id FROM briefing_articles")}
+            published = Record(connection).published_ids()
         except sqlite3.Error:
-            published = set()
+            published = set()  # a record from before the articles table: nothing published yet
         finally:
             connection.close()
     new = [a for a in articles if a.id not in published]
+    # --since needs first-seen times the dry run does not write; it counts every article read.
     chosen = articles if (choice.everything or choice.since) else new
     keys = _key_sentences(config, selector, chosen)
     return RunReport(
