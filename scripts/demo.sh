@@ -16,7 +16,8 @@ config_args=()
 if ! .venv/bin/briefing models list 2>/dev/null | grep -q '^ar->en'; then
   echo "No Arabic-English model installed: using the small test model (tests/data) for this demo." >&2
   mkdir -p .demo
-  printf '[translate]\npackages_dir = "argos-packages"\n' > .demo/briefing.toml
+  # The demo keeps its own record too, so it never marks the seeds as published in yours.
+  printf '[translate]\npackages_dir = "argos-packages"\n[store]\npath = "briefing.sqlite3"\n' > .demo/briefing.toml
   .venv/bin/briefing --config .demo/briefing.toml models install tests/data/translate-ar_en-test.argosmodel >&2
   config_args=(--config .demo/briefing.toml)
 fi
