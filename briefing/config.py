@@ -69,8 +69,10 @@ DEFAULT_MISFIRE_GRACE_S = 3600
 # second run hang forever behind a stuck first.
 DEFAULT_LOCK_WAIT_S = 600.0
 
-# Mirrors briefing.translate.engine.DEFAULT_MIN_CONFIDENCE (see there for why -1.0);
-# repeated here so that loading a config imports no translation code.
+# Mean log-probability per output token below which a sentence is flagged. -1.0 means
+# the model gave its own choices under e^-1 = 37 % on average: a guess. Real Argos
+# ar->en output was not available offline to calibrate this; adjust in the config
+# (translate.min_confidence) once you have seen your model's numbers.
 DEFAULT_MIN_CONFIDENCE = -1.0
 
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int16", "float32")

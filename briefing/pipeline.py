@@ -32,7 +32,7 @@ from briefing.errors import AlreadyPublishedError, BriefingError, RenderError, S
 from briefing.ingest import read_text_folder
 from briefing.lock import run_lock
 from briefing.render import find_templates_dir, remove_stale_temporaries, render_markdown, render_pdf, write_atomically
-from briefing.store import Record, RunRow, TranslationMemory, open_database
+from briefing.store import Record, RunRow, TranslationMemory, open_database, read_only_record
 from briefing.summarize import Budget, KeySentenceSelector, get_selector, select_key_sentences
 from briefing.translate import ArgosModel, Decoder, Glossary, TranslationEngine, load_glossary
 from briefing.types import Article, Briefing, BriefingItem, KeySentences, RunReport, Sentence, Translation
@@ -151,15 +151,12 @@ def run_briefing(
 def _dry_run(config: Config, date: dt.date, selector: KeySentenceSelector, choice: ArticleChoice) -> RunReport:
     articles, skipped = read_text_folder(config.input_dir)
     published: set[str] = set()
-    database = database_path(config)
-    if database.exists():
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-        try:
-            published = Record(connection).published_ids()
-        except sqlite3.Error:
-            published = set()  # a record from before the articles table: nothing published yet
-        finally:
-            connection.close()
+    with read_only_record(database_path(config)) as record:
+        if record is not None:
+            try:
+                published = record.published_ids()
+            except sqlite3.Error:
+                pass  # a record from before the articles table: nothing published yet
     new = [a for a in articles if a.id not in published]
     # --since needs first-seen times the dry run does not write; it counts every article read.
     chosen = articles if (choice.everything or choice.since) else new
@@ -189,19 +186,15 @@ def status(config: Config, runs: int = 5) -> Status:
     """What the record says, read-only: recent runs, briefings so far, articles waiting."""
     database = database_path(config)
     articles = read_text_folder(config.input_dir)[0] if config.input_dir.is_dir() else []
-    if not database.exists():
-        return Status((), len(articles), 0, database)
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        record = Record(connection)
-        published = record.published_ids()
-        count = connection.execute("SELECT count(*) FROM briefings").fetchone()[0]
-        waiting = sum(1 for a in articles if a.id not in published)
-        return Status(tuple(record.last_runs(runs)), waiting, int(count), database)
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot read the record {database}: {exc}") from exc
-    finally:
-        connection.close()
+    with read_only_record(database) as record:
+        if record is None:
+            return Status((), len(articles), 0, database)
+        try:
+            published = record.published_ids()
+            waiting = sum(1 for a in articles if a.id not in published)
+            return Status(tuple(record.last_runs(runs)), waiting, record.briefing_count(), database)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the record {database}: {exc}") from exc
 
 
 def scheduled_job(config: Config, *, decoder: Decoder | None = None, clock: Clock = utc_now) -> Callable[[], None]:
@@ -224,17 +217,13 @@ def scheduled_job(config: Config, *, decoder: Decoder | None = None, clock: Cloc
 
 def last_run_started(config: Config) -> dt.datetime | None:
     """When the last run began, by the record (None if there is no record yet)."""
-    database = database_path(config)
-    if not database.exists():
-        return None
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        row = connection.execute("SELECT max(started) FROM runs").fetchone()
-    except sqlite3.Error:
-        return None
-    finally:
-        connection.close()
-    return dt.datetime.strptime(row[0], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC) if row and row[0] else None
+    with read_only_record(database_path(config)) as record:
+        if record is None:
+            return None
+        try:
+            return record.last_run_started()
+        except sqlite3.Error:
+            return None
 
 
 def _key_sentences(config: Config, selector: KeySentenceSelector, articles: list[Article]) -> list[KeySentences]:

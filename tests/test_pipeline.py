@@ -100,12 +100,17 @@ def test_next_day_over_unchanged_input_finds_nothing_new(config: Config, model: 
     assert not (config.out_dir / "2026-11-23").exists()
 
 
-def test_only_the_new_article_goes_into_the_next_briefing(config: Config, model: object) -> None:
+def publish_without_seed_001(config: Config, model: object) -> None:
+    """Publish 2026-11-22 with seed 000 only, then put seed 001 back in the inbox as a new article."""
     seed = next(config.input_dir.glob("001_*"))
     kept = seed.read_bytes()
     seed.unlink()
     run_briefing(config, date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
     seed.write_bytes(kept)
+
+
+def test_only_the_new_article_goes_into_the_next_briefing(config: Config, model: object) -> None:
+    publish_without_seed_001(config, model)
     report = run_briefing(config, date=dt.date(2026, 11, 23), decoder=model)  # type: ignore[arg-type]
     assert (report.articles_read, report.articles_new, report.articles_published) == (2, 1, 1)
     assert report.markdown is not None
@@ -114,11 +119,7 @@ def test_only_the_new_article_goes_into_the_next_briefing(config: Config, model:
 
 
 def test_a_published_date_with_new_articles_needs_force(config: Config, model: object) -> None:
-    seed = next(config.input_dir.glob("001_*"))
-    kept = seed.read_bytes()
-    seed.unlink()
-    run_briefing(config, date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
-    seed.write_bytes(kept)
+    publish_without_seed_001(config, model)
     with pytest.raises(AlreadyPublishedError, match="run again with --force"):
         run_briefing(config, date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
     rebuilt = run_briefing(config, date=dt.date(2026, 11, 22), decoder=model, choice=ArticleChoice(force=True))  # type: ignore[arg-type]

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.types import Article
 
-__all__ = ["PublishedBriefing", "Record", "RunRow"]
+__all__ = ["PublishedBriefing", "Record", "RunRow", "read_only_record"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,15 @@ class Record:
             self._db.execute("ROLLBACK")
             raise
 
+    def last_run_started(self) -> dt.datetime | None:
+        row = self._db.execute("SELECT max(started) FROM runs").fetchone()
+        if not row or not row[0]:
+            return None
+        return dt.datetime.strptime(row[0], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+
+    def briefing_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM briefings").fetchone()[0])
+
     def last_runs(self, limit: int = 5) -> list[RunRow]:
         rows = self._db.execute(
             "SELECT date, started, finished, outcome, articles_read, articles_new, articles_published "
@@ -105,3 +115,16 @@ class Record:
             (limit,),
         )
         return [RunRow(*row) for row in rows]
+
+
+@contextmanager
+def read_only_record(database: Path) -> Iterator[Record | None]:
+    """The record opened read-only (None when there is none yet): for looks that must write nothing."""
+    if not database.exists():
+        yield None
+        return
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        yield Record(connection)
+    finally:
+        connection.close()

@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol
 
+from briefing.config import DEFAULT_MIN_CONFIDENCE
 from briefing.store import MemoryEntry, TranslationMemory
 from briefing.translate.argos import Decoded
 from briefing.translate.guards import (
@@ -36,11 +37,6 @@ __all__ = ["DEFAULT_MIN_CONFIDENCE", "REPETITION_PENALTY", "Decoder", "Translati
 
 log = logging.getLogger(__name__)
 
-# Mean log-probability per output token below which a sentence is flagged. -1.0 means
-# the model gave its own choices under e^-1 = 37 % on average: a guess. Real Argos
-# ar->en output was not available offline to calibrate this; adjust in the config
-# (translate.min_confidence) once you have seen your model's numbers.
-DEFAULT_MIN_CONFIDENCE = -1.0
 # CTranslate2 repetition penalty for the second decode of a looping sentence; 1.2 is
 # the usual setting for breaking loops without distorting the rest.
 REPETITION_PENALTY = 1.2

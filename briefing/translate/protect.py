@@ -22,7 +22,7 @@ from pathlib import Path
 from briefing.arabic.normalize import normalize_for_matching, to_ascii_digits
 from briefing.errors import ConfigError
 
-__all__ = ["PLACEHOLDER_PREFIX", "Glossary", "Protected", "empty_glossary", "load_glossary", "protect", "restore"]
+__all__ = ["PLACEHOLDER_PREFIX", "Glossary", "Protected", "load_glossary", "protect", "restore"]
 
 PLACEHOLDER_PREFIX = "ZQ"
 _LETTERS = "ABCDEFGHIJKLMNOPRSTUVWXY"  # no Q or Z: "ZQZ" would read as a new prefix
@@ -80,10 +80,6 @@ def load_glossary(path: Path | None = None) -> Glossary:
             raise ConfigError(f"{where}: empty term {arabic!r}")
         terms[words] = english.strip()
     return Glossary(terms)
-
-
-def empty_glossary() -> Glossary:
-    return Glossary({})
 
 
 def protect(sentence: str, glossary: Glossary) -> Protected:
