@@ -10,7 +10,7 @@ sentences with the same CTranslate2 model:
 - per sentence: ``argostranslate.translate.apply_packaged_translation``, one call per
   sentence, the way a user of the library translates (its sentence splitter replaced by
   one that returns the sentence unchanged: its own splitters need the network);
-- batched: ``ArgosModel.decode``, all sentences in one call (what the engine sends).
+- batched: ``ArgosModel.decode``, all sentences in one call (what the engine sends; CTranslate2 batches of equal source length).
 
 Prints both rates, the ratio, and whether every output is identical. Then, so users
 know what to expect from a real model, sentences per second for a CTranslate2
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -85,6 +86,8 @@ def base_size_model_rate(sentences: list[str], package: object, workdir: Path) -
     import numpy as np
     from ctranslate2.specs import transformer_spec
 
+    from briefing.translate.argos import equal_length_batches
+
     d_model, ffn, vocab_size, layers, heads = 512, 2048, 32_000, 6, 8
     rng = np.random.default_rng(0)
 
@@ -119,15 +122,28 @@ def base_size_model_rate(sentences: list[str], package: object, workdir: Path) -
     out = workdir / "base-model"
     out.mkdir()
     spec.save(str(out))
-    translator = ctranslate2.Translator(str(out), device="cpu", compute_type="int8")
+    # Decoded the way the engine decodes: equal-length batches, one per core at a time.
+    translator = ctranslate2.Translator(
+        str(out), device="cpu", compute_type="int8", inter_threads=os.cpu_count() or 1, intra_threads=1
+    )
     # Same lengths as the real sentences' SentencePiece tokens, random ids.
     lengths = [len(package.tokenizer.encode(s)) for s in sentences]  # type: ignore[attr-defined]
     batch = [[f"t{rng.integers(vocab_size - 3)}" for _ in range(n)] for n in lengths]
     translator.translate_batch(batch[:2], beam_size=4, max_decoding_length=64)
     started = time.perf_counter()
-    translator.translate_batch(
-        batch, beam_size=4, length_penalty=0.2, max_batch_size=32, batch_type="tokens", max_decoding_length=64
-    )
+    pending = [
+        translator.translate_batch(
+            [batch[i] for i in indices],
+            beam_size=4,
+            length_penalty=0.2,
+            max_decoding_length=64,
+            asynchronous=True,
+        )
+        for indices in equal_length_batches(batch)
+    ]
+    for results in pending:
+        for result in results:
+            result.result()
     return len(batch) / (time.perf_counter() - started)
 
 

@@ -21,7 +21,7 @@ in the working directory; ``briefing.toml`` in the user config directory
     to = "en"
     packages_dir = ""             # "" = Argos's own package folder
     compute_type = "int8"         # CTranslate2 compute type on CPU
-    threads = 0                   # CTranslate2 intra-op threads; 0 = its default
+    threads = 0                   # batches decoded in parallel, one core each; 0 = all cores
     glossary = ""                 # your own glossary TOML ([terms] "عربي" = "English"), added to the starter
     starter_glossary = true       # use the glossary shipped with briefing
     memory = true                 # remember translations; a sentence is decoded once per model
@@ -122,7 +122,7 @@ class Config:
         if self.compute_type not in COMPUTE_TYPES:
             raise ConfigError(f"translate.compute_type: must be one of {', '.join(COMPUTE_TYPES)}")
         if self.threads < 0:
-            raise ConfigError("translate.threads: must be 0 (CTranslate2's default) or more")
+            raise ConfigError("translate.threads: must be 0 (all cores) or more")
         if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", self.schedule_time):
             raise ConfigError(f"schedule.time: {self.schedule_time!r} is not a time like 07:00")
         if self.misfire_grace < 1:

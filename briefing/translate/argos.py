@@ -6,7 +6,15 @@ CTranslate2 model, with the decoding settings of
 0.2, unknown tokens replaced from the source, the package's target prefix. We do not call ``argostranslate.translate.translate()``: it first
 runs a sentence splitter (MiniSBD, Stanza or spaCy) that downloads a model,
 which fails offline, and it translates one text at a time. Our texts are already
-single sentences, so the whole briefing goes to the model in one batched call.
+single sentences, so the whole briefing goes to the model at once, in batches of
+sentences that have exactly the same number of source tokens.
+
+Why equal lengths: CTranslate2 pads the shorter sentences of a batch, and with int8
+weights (the default on CPU, and what Argos itself uses) a padded sentence can come out
+differently from the same sentence decoded alone (2 of 2,000 real sentences here). With
+no padding, every sentence comes out exactly as Argos translates it on its own; and at a
+briefing's volume (hundreds to thousands of sentences, about 160 distinct lengths) the
+buckets are full enough that this is as fast as padded batches (benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +30,7 @@ from typing import Any
 from briefing.errors import TranslationError
 from briefing.translate.packages import find_installed_package
 
-__all__ = ["ARGOS_BEAM_SIZE", "ARGOS_LENGTH_PENALTY", "BATCH_SENTENCES", "ArgosModel", "Decoded"]
+__all__ = ["ARGOS_BEAM_SIZE", "ARGOS_LENGTH_PENALTY", "BATCH_SENTENCES", "ArgosModel", "Decoded", "equal_length_batches"]
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +38,9 @@ log = logging.getLogger(__name__)
 # makes our output equal to Argos's for the same sentence.
 ARGOS_BEAM_SIZE = 4
 ARGOS_LENGTH_PENALTY = 0.2
-# Sentences per CTranslate2 batch (CTranslate2 groups them by length). Argos uses
-# batches of 32 *tokens*, one or two real sentences, so it decodes nearly one at a time.
-# 32 sentences was the fastest of 8/16/32/64 sentences and 1024/2048 tokens on 2 cores
+# Most sentences per CTranslate2 batch (all of one batch have the same token count).
+# Argos uses batches of 32 *tokens*, one or two real sentences, so it decodes nearly one
+# at a time. 32 sentences was the fastest of 8/16/32/64 on 2 cores
 # (benchmarks/translate_speed.py), and stays at a few hundred MB for a base-size model.
 BATCH_SENTENCES = 32
 # Source tokens kept from a sentence the model refuses whole. 200 is under the 256
@@ -50,6 +59,18 @@ class Decoded:
     """Length-normalised log-probability: the mean log-probability of each output token."""
     truncated: bool = False
     """Only the start of the sentence could be decoded (it was longer than the model takes)."""
+
+
+def equal_length_batches(tokenized: list[list[str]], size: int = BATCH_SENTENCES) -> list[list[int]]:
+    """Indices of ``tokenized`` in batches of at most ``size``, all of one token count."""
+    by_length: dict[int, list[int]] = {}
+    for index, tokens in enumerate(tokenized):
+        by_length.setdefault(len(tokens), []).append(index)
+    return [
+        indices[start : start + size]
+        for _, indices in sorted(by_length.items())
+        for start in range(0, len(indices), size)
+    ]
 
 
 class ArgosModel:
@@ -135,28 +156,39 @@ class ArgosModel:
         return decoded
 
     def _decode_tokens(self, tokenized: list[list[str]], repetition_penalty: float) -> list[Decoded]:
+        """Decode in batches of equal source length (no padding), results in input order."""
+        batches = equal_length_batches(tokenized)
+        # Submitted together so CTranslate2 decodes as many batches at once as it has
+        # threads (inter_threads); results are then read back in submission order.
+        pending = [self._submit([tokenized[i] for i in batch], repetition_penalty) for batch in batches]
+        decoded: list[Decoded | None] = [None] * len(tokenized)
+        for batch, results in zip(batches, pending, strict=True):
+            for index, result in zip(batch, results, strict=True):
+                decoded[index] = self._decoded(result.result())
+        return [d for d in decoded if d is not None]
+
+    def _submit(self, batch: list[list[str]], repetition_penalty: float) -> list[Any]:
         prefix = self._package.target_prefix
-        results = self._load().translate_batch(
-            tokenized,
-            target_prefix=[[prefix]] * len(tokenized) if prefix else None,
+        results: list[Any] = self._load().translate_batch(
+            batch,
+            target_prefix=[[prefix]] * len(batch) if prefix else None,
             replace_unknowns=True,
-            max_batch_size=BATCH_SENTENCES,
-            batch_type="examples",
             beam_size=ARGOS_BEAM_SIZE,
             num_hypotheses=1,
             length_penalty=ARGOS_LENGTH_PENALTY,
             repetition_penalty=repetition_penalty,
             return_scores=True,
+            asynchronous=True,
         )
-        decoded = []
-        for result in results:
-            tokens = result.hypotheses[0]
-            score = float(result.scores[0])
-            # CTranslate2 divides the log-probability by (tokens + end token) ** length_penalty.
-            steps = len(tokens) + 1
-            confidence = score * steps**ARGOS_LENGTH_PENALTY / steps
-            decoded.append(Decoded(self._detokenize(tokens), score, confidence))
-        return decoded
+        return results
+
+    def _decoded(self, result: Any) -> Decoded:
+        tokens = result.hypotheses[0]
+        score = float(result.scores[0])
+        # CTranslate2 divides the log-probability by (tokens + end token) ** length_penalty.
+        steps = len(tokens) + 1
+        confidence = score * steps**ARGOS_LENGTH_PENALTY / steps
+        return Decoded(self._detokenize(tokens), score, confidence)
 
     def _detokenize(self, tokens: list[str]) -> str:
         # Exactly argostranslate's post-processing, so both give the same string.
@@ -178,8 +210,11 @@ class ArgosModel:
                     str(model_path),
                     device="cpu",
                     compute_type=self._compute_type,
-                    inter_threads=1,
-                    intra_threads=self._threads,
+                    # Several batches in parallel, one core each, beats one batch split
+                    # across the cores (3.4x on the test package, 2 cores), and is
+                    # CTranslate2's advice for throughput. Numerically the same.
+                    inter_threads=self._threads or os.cpu_count() or 1,
+                    intra_threads=1,
                 )
             except (RuntimeError, ValueError) as exc:
                 raise TranslationError(f"cannot load the model in {model_path}: {exc}") from exc

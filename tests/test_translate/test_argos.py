@@ -10,7 +10,11 @@ import pytest
 
 from briefing.errors import ModelNotInstalledError, PackageInstallError
 from briefing.translate import ArgosModel, install_from_file, list_installed_packages
+from briefing.arabic import split_sentences
+from briefing.translate.argos import BATCH_SENTENCES, equal_length_batches
 from tests.conftest import TEST_PACKAGE, read_phrasebook
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 PHRASEBOOK = read_phrasebook()
 
@@ -52,7 +56,9 @@ def test_same_as_argostranslate_packaged_translation(model: ArgosModel, packages
     """Our batched call gives what Argos's own apply_packaged_translation gives per sentence.
 
     Argos's sentence splitter is replaced by one that returns the sentence unchanged
-    (the real ones download models); everything else is Argos's code.
+    (the real ones download models); everything else is Argos's code. The sentences are
+    the phrasebook's and every sentence of the two seed articles: real news of many
+    lengths, which the model decodes into long, fragile output.
     """
     import ctranslate2
     from argostranslate.translate import apply_packaged_translation
@@ -66,12 +72,22 @@ def test_same_as_argostranslate_packaged_translation(model: ArgosModel, packages
             return [text]
 
     argos_model = ctranslate2.Translator(str(package.package_path / "model"), device="cpu", compute_type="int8")
-    sources = [a for a, _ in PHRASEBOOK]
+    seed_sentences = [s for path in sorted(SEEDS.glob("*.txt")) for s in split_sentences(path.read_text("utf-8"))]
+    assert len(seed_sentences) > 25
+    sources = [a for a, _ in PHRASEBOOK] + seed_sentences
     ours = model.decode(sources)
     for source, decoded in zip(sources, ours, strict=True):
         [hypothesis] = apply_packaged_translation(package, source, argos_model, Unchanged(), num_hypotheses=1)
         assert hypothesis.value == decoded.text
         assert hypothesis.score == pytest.approx(decoded.score, abs=1e-4)
+
+
+def test_batches_hold_sentences_of_one_length_so_none_is_padded() -> None:
+    """A padded sentence can decode differently in int8; equal lengths need no padding."""
+    tokenized = [["t"] * n for n in [3, 5, 3, 7, 5, 3] + [4] * (BATCH_SENTENCES + 1)]
+    batches = equal_length_batches(tokenized)
+    assert batches == [[0, 2, 5], list(range(6, 6 + BATCH_SENTENCES)), [6 + BATCH_SENTENCES], [1, 4], [3]]
+    assert sorted(i for batch in batches for i in batch) == list(range(len(tokenized)))
 
 
 def test_install_and_list(tmp_path: Path) -> None:
