@@ -150,6 +150,8 @@ def generate(
     choice = ArticleChoice(everything=everything, since=since, force=force, dry_run=dry_run)
     try:
         config = _load(ctx, input_dir=input_dir, out_dir=out_dir)
+        if input_dir is not None:
+            config = config.replace(sources=())  # --input: that folder alone, not the configured sources
         report = run_briefing(config, date=date, choice=choice)
     except BriefingError as error:
         _fail(error, as_json=as_json, date=date_text)

@@ -5,7 +5,27 @@ in the working directory; ``briefing.toml`` in the user config directory
 (``platformdirs``); otherwise the defaults below. A sample, every key shown::
 
     [input]
-    dir = "seeds"                 # folder of articles, one UTF-8 text file each
+    dir = "seeds"                 # folder of articles (used when no [[sources]] are given)
+
+    [[sources]]                   # as many as you follow; each is a folder, a feed or a page
+    folder = "seeds"              # .txt, .html, .json/.jsonl files (see README)
+    outlet = ""                   # name shown for its articles ("" = from the file or site)
+    [[sources]]
+    feed = "https://example.com/rss.xml"   # RSS or Atom
+    outlet = "Example News"
+    [[sources]]
+    page = "https://example.com/article/1" # one article page
+
+    [fetch]
+    connect_timeout = 10          # seconds to connect to a site
+    read_timeout = 20             # seconds without a byte before giving up
+    max_mb = 5                    # largest response read, in MB
+    max_redirects = 5
+    fetch_pages = true            # fetch a feed item's page when the feed gives only a summary
+
+    [stories]
+    featured = 10                 # stories shown in full; every other article is listed
+    sentences = 5                 # key sentences per featured story
 
     [output]
     dir = "out"                   # briefings go to DIR/YYYY-MM-DD/
@@ -52,7 +72,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from briefing.errors import ConfigError
 
-__all__ = ["CONFIG_FILE_NAME", "Config", "database_path", "find_config_file", "load_config"]
+__all__ = ["CONFIG_FILE_NAME", "Config", "Source", "database_path", "find_config_file", "load_config"]
 
 CONFIG_FILE_NAME = "briefing.toml"
 
@@ -78,9 +98,40 @@ DEFAULT_MIN_CONFIDENCE = -1.0
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int16", "float32")
 
 
+SOURCE_KINDS = ("folder", "feed", "page")
+# Stories shown in full: ten is what a morning reader goes through (the issue's default).
+DEFAULT_FEATURED_STORIES = 10
+# Key sentences per featured story, from all its articles: five covers who, what, where,
+# the reactions and the background without turning a story into an article.
+DEFAULT_STORY_SENTENCES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where articles come from: a folder, an RSS/Atom feed, or a single page."""
+
+    kind: str
+    location: str
+    """A folder path, or an http(s) URL."""
+    outlet: str = ""
+
+    @property
+    def is_web(self) -> bool:
+        return self.kind in ("feed", "page")
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     input_dir: Path = Path("seeds")
+    sources: tuple[Source, ...] = ()
+    """Configured sources; none means the folder ``input_dir``."""
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    max_mb: float = 5.0
+    max_redirects: int = 5
+    fetch_pages: bool = True
+    featured_stories: int = DEFAULT_FEATURED_STORIES
+    story_sentences: int = DEFAULT_STORY_SENTENCES
     out_dir: Path = Path("out")
     timezone: str = ""
     summarizer: str = "salience"
@@ -109,7 +160,26 @@ class Config:
         updated.validate()
         return updated
 
+    @property
+    def effective_sources(self) -> tuple[Source, ...]:
+        return self.sources or (Source("folder", str(self.input_dir)),)
+
     def validate(self) -> None:
+        for number, source in enumerate(self.sources, 1):
+            if source.kind not in SOURCE_KINDS:
+                raise ConfigError(f"sources[{number}]: give one of folder, feed or page")
+            if source.is_web and not re.match(r"https?://[^/\s]+", source.location):
+                raise ConfigError(f"sources[{number}].{source.kind}: {source.location!r} is not an http(s) URL")
+        if self.connect_timeout <= 0 or self.read_timeout <= 0:
+            raise ConfigError("fetch.connect_timeout / fetch.read_timeout: seconds, more than 0")
+        if self.max_mb <= 0:
+            raise ConfigError("fetch.max_mb: megabytes, more than 0")
+        if self.max_redirects < 0:
+            raise ConfigError("fetch.max_redirects: 0 or more")
+        if self.featured_stories < 0:
+            raise ConfigError("stories.featured: 0 or more")
+        if self.story_sentences < 1:
+            raise ConfigError("stories.sentences: 1 or more")
         if self.timezone:
             try:
                 ZoneInfo(self.timezone)
@@ -162,6 +232,13 @@ _KEYS: dict[str, tuple[str, type]] = {
     "schedule.days": ("schedule_days", str),
     "schedule.misfire_grace": ("misfire_grace", int),
     "render.templates_dir": ("templates_dir", Path),
+    "fetch.connect_timeout": ("connect_timeout", float),
+    "fetch.read_timeout": ("read_timeout", float),
+    "fetch.max_mb": ("max_mb", float),
+    "fetch.max_redirects": ("max_redirects", int),
+    "fetch.fetch_pages": ("fetch_pages", bool),
+    "stories.featured": ("featured_stories", int),
+    "stories.sentences": ("story_sentences", int),
 }
 
 
@@ -197,6 +274,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     values: dict[str, Any] = {}
     for section, table in document.items():
+        if section == "sources":
+            values["sources"] = _read_sources(path, table)
+            continue
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: {section}: expected a [{section}] table")
         for key, value in table.items():
@@ -209,6 +289,27 @@ def _read_toml(path: Path) -> dict[str, Any]:
             if values[name] is None and name not in _OPTIONAL:
                 raise ConfigError(f"{path}: {dotted}: must not be empty")
     return values
+
+
+def _read_sources(path: Path, tables: Any) -> tuple[Source, ...]:
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ConfigError(f"{path}: sources: write each source as a [[sources]] table")
+    sources = []
+    for number, table in enumerate(tables, 1):
+        where = f"sources[{number}]"
+        unknown = set(table) - {*SOURCE_KINDS, "outlet"}
+        if unknown:
+            raise ConfigError(f"{path}: {where}: unknown key {min(unknown)!r} (known: folder, feed, page, outlet)")
+        kinds = [k for k in SOURCE_KINDS if k in table]
+        if len(kinds) != 1:
+            raise ConfigError(f"{path}: {where}: give exactly one of folder, feed or page")
+        kind = kinds[0]
+        location = _coerce(path, f"{where}.{kind}", table[kind], Path if kind == "folder" else str)
+        if location is None or location == "":
+            raise ConfigError(f"{path}: {where}.{kind}: must not be empty")
+        outlet = _coerce(path, f"{where}.outlet", table.get("outlet", ""), str)
+        sources.append(Source(kind, str(location), outlet))
+    return tuple(sources)
 
 
 def _coerce(path: Path, dotted: str, value: Any, kind: type) -> Any:

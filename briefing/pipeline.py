@@ -4,10 +4,11 @@
 
 1. find the translation model (fail before reading or writing anything if there is none);
    then take the run lock and open the record;
-2. read the articles from the input folder, reporting the items it cannot use, and choose
-   the ones this briefing covers (by default: not yet in a published briefing);
-3. split each article into sentences;
-4. select each article's key sentences;
+2. read the articles from every source (folders; feeds and pages, whose articles are kept
+   in the record), reporting the items it cannot use, and choose the ones this briefing
+   covers (by default: not yet in a published briefing);
+3. collapse copies, find reprints, group the articles into stories, rank them;
+4. select the featured stories' key sentences, across their articles, none twice;
 5. translate every title and key sentence in one batched call;
 6. render the Markdown, and the PDF from it;
 7. write both into ``OUT/YYYY-MM-DD/`` atomically;
@@ -24,18 +25,32 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from briefing.arabic import split_sentences
-from briefing.config import Config, database_path
-from briefing.errors import AlreadyPublishedError, BriefingError, RenderError, StoreError
-from briefing.ingest import read_text_folder
+from briefing.cluster import find_stories
+from briefing.config import Config, Source, database_path
+from briefing.errors import AlreadyPublishedError, BriefingError, IngestError, RenderError, StoreError
+from briefing.ingest.textfiles import read_folder
 from briefing.lock import run_lock
 from briefing.render import find_templates_dir, remove_stale_temporaries, render_markdown, render_pdf, write_atomically
 from briefing.store import Record, RunRow, TranslationMemory, open_database, read_only_record
-from briefing.summarize import Budget, KeySentenceSelector, get_selector, select_key_sentences
+from briefing.summarize import Budget, KeySentenceSelector, get_selector
+from briefing.summarize.story import StorySentences, select_story_sentences
 from briefing.translate import ArgosModel, Decoder, Glossary, TranslationEngine, load_glossary
-from briefing.types import Article, Briefing, BriefingItem, KeySentences, RunReport, Sentence, Translation
+from briefing.types import (
+    Article,
+    Briefing,
+    FeaturedStory,
+    KeyPoint,
+    ListedArticle,
+    RunReport,
+    Sentence,
+    SkippedItem,
+    Story,
+    Translation,
+)
 
 __all__ = ["ArticleChoice", "Clock", "Status", "briefing_date", "build_engine", "last_run_started", "open_decoder", "run_briefing", "scheduled_job", "status", "translate_text", "utc_now"]
 
@@ -149,28 +164,141 @@ def run_briefing(
 
 
 def _dry_run(config: Config, date: dt.date, selector: KeySentenceSelector, choice: ArticleChoice) -> RunReport:
-    articles, skipped = read_text_folder(config.input_dir)
     published: set[str] = set()
     with read_only_record(database_path(config)) as record:
+        gathered = gather_articles(config, record, keep=False)
         if record is not None:
             try:
                 published = record.published_ids()
             except sqlite3.Error:
                 pass  # a record from before the articles table: nothing published yet
+    articles = gathered.articles
     new = [a for a in articles if a.id not in published]
     # --since needs first-seen times the dry run does not write; it counts every article read.
     chosen = articles if (choice.everything or choice.since) else new
-    keys = _key_sentences(config, selector, chosen)
+    stories = find_stories([*chosen, *_copies_of(gathered, chosen)])
+    featured = _featured_points(config, selector, stories)
     return RunReport(
         date=date,
-        articles_read=len(articles) + len(skipped),
+        articles_read=gathered.read_count,
         articles_new=len(new),
-        skipped=tuple(skipped),
-        sentences_selected=sum(len(k.sentences) for k in keys),
+        skipped=tuple(gathered.skipped),
+        sentences_selected=sum(len(points) for _, points in featured),
         sentences_translated_by_model=0,
         sentences_from_memory=0,
         articles_published=0,
+        stories=tuple(_story_summary(story, None) for story in stories),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    """The articles of every source: each id once, plus exact copies from elsewhere."""
+
+    articles: list[Article]
+    copies: list[Article]
+    """Same text as an article above (so the same id), from another file, outlet or feed."""
+    skipped: list[SkippedItem]
+
+    @property
+    def read_count(self) -> int:
+        return len(self.articles) + len(self.skipped)
+
+
+def gather_articles(config: Config, record: Record | None, *, keep: bool, poll: bool = True) -> Gathered:
+    """Read every configured source. Feeds and pages are polled; with ``keep``, what they
+    give is kept in the record first (so a crash later in the run loses nothing), and the
+    record's kept articles join the folders' articles."""
+    articles: dict[str, Article] = {}
+    copies: list[Article] = []
+    skipped: list[SkippedItem] = []
+
+    def add(article: Article) -> None:
+        if article.id in articles:
+            copies.append(article)
+        else:
+            articles[article.id] = article
+
+    sources = config.effective_sources
+    web = [s for s in sources if s.is_web] if poll else []
+    polled = _poll_web(config, web, record, keep=keep, skipped=skipped)
+    for source in sources:
+        if source.kind == "folder":
+            read = read_folder(Path(source.location), source.outlet)
+            skipped.extend(read.skipped)
+            copies.extend(read.copies)
+            for article in read.articles:
+                add(article)
+    kept: list[Article] = []
+    if record is not None:
+        try:
+            kept = record.fetched_articles()
+        except sqlite3.Error:
+            kept = []  # a read-only look at a record from before fetched articles
+    for article in [*kept, *([] if keep else polled)]:
+        add(article)
+    return Gathered(list(articles.values()), copies, skipped)
+
+
+def _poll_web(
+    config: Config, sources: list[Source], record: Record | None, *, keep: bool, skipped: list[SkippedItem]
+) -> list[Article]:
+    """Poll each feed and page; one outlet's failure is reported and the others go on."""
+    if not sources:
+        return []
+    from briefing.ingest.web import Conditional, FetchLimits, make_client, read_feed, read_page
+
+    limits = FetchLimits(
+        connect_timeout=config.connect_timeout,
+        read_timeout=config.read_timeout,
+        max_bytes=int(config.max_mb * 1_000_000),
+        max_redirects=config.max_redirects,
+    )
+    polled: list[Article] = []
+    with make_client(limits) as client:
+        for source in sources:
+            url = source.location
+            previous = _validators(record, url)
+            try:
+                if source.kind == "feed":
+                    conditional = Conditional(*previous) if previous else None
+                    result = read_feed(
+                        client, url, limits, conditional, outlet=source.outlet, fetch_pages=config.fetch_pages
+                    )
+                    items, outcome = list(result.articles), f"{len(result.articles)} items"
+                    skipped.extend(result.skipped)
+                    validators = previous if result.not_modified else (
+                        (result.conditional.etag, result.conditional.last_modified) if result.conditional else None
+                    )
+                    if result.not_modified:
+                        outcome = "not modified"
+                else:
+                    items, outcome, validators = [read_page(client, url, limits, outlet=source.outlet)], "1 page", None
+            except IngestError as exc:
+                log.warning("skipped %s: %s", url, exc)
+                skipped.append(SkippedItem(source=url, reason=str(exc)))
+                if keep and record is not None:
+                    record.note_poll_failure(url, f"failed: {exc}")
+                continue
+            log.info("%s %s: %s", source.kind, url, outcome)
+            if keep and record is not None:
+                record.keep_fetched(url, items, validators, outcome)
+            polled.extend(items)
+    return polled
+
+
+def _validators(record: Record | None, url: str) -> tuple[str | None, str | None] | None:
+    if record is None:
+        return None
+    try:
+        return record.validators(url)
+    except sqlite3.Error:
+        return None  # a read-only record from before feeds were kept
+
+
+def _copies_of(gathered: Gathered, chosen: list[Article]) -> list[Article]:
+    ids = {a.id for a in chosen}
+    return [c for c in gathered.copies if c.id in ids]
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +313,12 @@ class Status:
 def status(config: Config, runs: int = 5) -> Status:
     """What the record says, read-only: recent runs, briefings so far, articles waiting."""
     database = database_path(config)
-    articles = read_text_folder(config.input_dir)[0] if config.input_dir.is_dir() else []
     with read_only_record(database) as record:
+        # Folders and the articles already kept from feeds; status polls nothing.
+        try:
+            articles = gather_articles(config, record, keep=False, poll=False).articles
+        except IngestError:
+            articles = []  # a missing folder: nothing waiting there
         if record is None:
             return Status((), len(articles), 0, database)
         try:
@@ -226,14 +358,27 @@ def last_run_started(config: Config) -> dt.datetime | None:
             return None
 
 
-def _key_sentences(config: Config, selector: KeySentenceSelector, articles: list[Article]) -> list[KeySentences]:
+def _featured_points(
+    config: Config, selector: KeySentenceSelector, stories: list[Story]
+) -> list[tuple[Story, list[tuple[Sentence, Article]]]]:
+    """The top stories and their key sentences; no sentence twice in the briefing."""
+    seen = StorySentences()
     budget = Budget(max_sentences=config.max_sentences, max_words=config.max_words)
-    chosen = []
-    for article in articles:
-        sentences = [Sentence(text, i) for i, text in enumerate(split_sentences(article.body))]
-        key = select_key_sentences(selector, sentences, budget, title="" if article.title_derived else article.title)
-        chosen.append(KeySentences(article, tuple(key)))
-    return chosen
+    return [
+        (story, select_story_sentences(selector, story, config.story_sentences, seen, budget))
+        for story in stories[: config.featured_stories]
+    ]
+
+
+def _story_summary(story: Story, translations: dict[str, Translation] | None) -> dict[str, Any]:
+    """A story as the ``--json`` report gives it."""
+    title = story.lead.title
+    return {
+        "title_ar": title,
+        "title_en": translations[title].text if translations is not None else None,
+        "outlets": list(story.outlets),
+        "articles": story.article_count,
+    }
 
 
 def _run(
@@ -247,9 +392,10 @@ def _run(
     checkpoint: Checkpoint,
 ) -> RunReport:
     # 2. Articles, and which of them this briefing covers.
-    articles, skipped = read_text_folder(config.input_dir)
+    gathered = gather_articles(config, record, keep=True)
+    articles = gathered.articles
     checkpoint("ingest")
-    log.info("read %d articles from %s (%d skipped)", len(articles), config.input_dir, len(skipped))
+    log.info("read %d articles (%d skipped)", len(articles), len(gathered.skipped))
     record.see(articles)
     published = record.published_ids()
     new = [a for a in articles if a.id not in published]
@@ -270,36 +416,44 @@ def _run(
         again = existing.article_ids if existing is not None else frozenset()
         included = [a for a in articles if a.id not in published or a.id in again]
 
-    # 3-4. Sentences and key sentences.
-    chosen = _key_sentences(config, selector, included)
-    selected = sum(len(k.sentences) for k in chosen)
+    # 3. Stories: copies collapsed, reprints found, articles grouped and ranked.
+    stories = find_stories([*included, *_copies_of(gathered, included)]) if included else []
+    # 4. Key sentences of the featured stories.
+    featured = _featured_points(config, selector, stories)
+    selected = sum(len(points) for _, points in featured)
     report = RunReport(
         date=date,
-        articles_read=len(articles) + len(skipped),
+        articles_read=gathered.read_count,
         articles_new=len(new),
-        skipped=tuple(skipped),
+        skipped=tuple(gathered.skipped),
         sentences_selected=selected,
         sentences_translated_by_model=0,
         sentences_from_memory=0,
         model=engine.name,
         articles_published=0,
     )
-    if not chosen:
-        log.warning("no new articles in %s for %s; nothing written", config.input_dir, date)
+    if not stories:
+        log.warning("no new articles for %s; nothing written", date)
         return report
-    # 5. Translation: titles and key sentences, one batch.
-    texts = [k.article.title for k in chosen] + [s.text for k in chosen for s in k.sentences]
+    # 5. Translation: every headline and the key sentences, one batch.
+    listed = [member for story in stories[len(featured) :] for member in story.members]
+    titles = [story.lead.title for story, _ in featured] + [m.article.title for m in listed]
+    texts = titles + [sentence.text for _, points in featured for sentence, _ in points]
     checkpoint("translate")
     translations = engine.translate(texts)
-    items = tuple(
-        BriefingItem(
-            article=k.article,
-            title=translations[k.article.title],
-            sentences=tuple((s, translations[s.text]) for s in k.sentences),
-        )
-        for k in chosen
+    briefing = Briefing(
+        date=date,
+        stories=tuple(
+            FeaturedStory(
+                story=story,
+                title=translations[story.lead.title],
+                points=tuple(KeyPoint(s, a, translations[s.text]) for s, a in points),
+            )
+            for story, points in featured
+        ),
+        others=tuple(ListedArticle(member, translations[member.article.title]) for member in listed),
+        model=engine.name,
     )
-    briefing = Briefing(date=date, items=items, model=engine.name)
 
     # 6. Render, entirely in memory.
     markdown_text = render_markdown(briefing, templates_dir, summarizer=config.summarizer)
@@ -317,20 +471,24 @@ def _run(
     log.info("wrote %s and %s", markdown_path, pdf_path)
     checkpoint("before-commit")
     # 8. Only now, both files in place, mark the articles as published (one transaction).
-    record.publish(date, markdown_path, pdf_path, (k.article for k in chosen))
+    record.publish(date, markdown_path, pdf_path, briefing.articles)
 
-    by_model = sum(1 for k in chosen for s in k.sentences if translations[s.text].origin == "model")
+    key_translations = [point.translation for featured_story in briefing.stories for point in featured_story.points]
+    by_model = sum(1 for t in key_translations if t.origin == "model")
     flag_counts = Counter(
-        flag for item in items for t in (item.title, *(t for _, t in item.sentences)) for flag in t.flags
+        flag
+        for t in (*key_translations, *(f.title for f in briefing.stories), *(o.title for o in briefing.others))
+        for flag in t.flags
     )
     return dataclasses.replace(
         report,
         sentences_translated_by_model=by_model,
         sentences_from_memory=selected - by_model,
         flags=tuple(sorted(flag_counts.items())),
-        articles_published=len(chosen),
+        articles_published=len(briefing.articles),
         markdown=markdown_path,
         pdf=pdf_path,
+        stories=tuple(_story_summary(story, translations) for story in stories),
     )
 
 

@@ -6,15 +6,20 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 __all__ = [
     "Article",
     "Briefing",
-    "BriefingItem",
+    "FeaturedStory",
+    "KeyPoint",
     "KeySentences",
+    "ListedArticle",
     "RunReport",
     "Sentence",
     "SkippedItem",
+    "Story",
+    "StoryArticle",
     "Translation",
 ]
 
@@ -32,6 +37,70 @@ class Article:
     """True when the article had no title line and ``title`` was made from its first sentence."""
     body: str
     """The article's text without its title and furniture, paragraphs separated by blank lines."""
+    outlet: str = ""
+    """Who published it ("Sputnik Arabic", "aawsat"); "" when unknown."""
+    url: str = ""
+    """Where it can be read online; "" for a file with no known address."""
+    published: dt.date | None = None
+    """Publication date, from the feed, the page's metadata, the record, or a date in the text."""
+
+    @property
+    def outlet_name(self) -> str:
+        """The outlet as a reader knows it: the given name, else the web site, else ""."""
+        if self.outlet:
+            return self.outlet
+        host = urlsplit(self.url).hostname if self.url else None
+        return host.removeprefix("www.") if host else ""
+
+    @property
+    def outlet_key(self) -> str:
+        """Tells outlets apart; an article of unknown outlet counts as an outlet of its own."""
+        return self.outlet_name or f"source:{self.source}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoryArticle:
+    """An article of a story, with the copies of it that were collapsed into it."""
+
+    article: Article
+    copies: tuple[Article, ...] = ()
+    """Exact or near-duplicate copies of it (other outlets, or re-posts), not shown separately."""
+    shares: tuple[tuple[str, int], ...] = ()
+    """Partial reprints: (outlet, number of paragraphs this article shares with that outlet's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles about one event, most central first."""
+
+    members: tuple[StoryArticle, ...]
+
+    @property
+    def lead(self) -> Article:
+        return self.members[0].article
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        """Every article of the story, copies included, each id once."""
+        seen: dict[str, Article] = {}
+        for member in self.members:
+            for article in (member.article, *member.copies):
+                seen.setdefault(article.id, article)
+        return tuple(seen.values())
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        """Distinct outlets that carried the story, in member order (unknown ones left out)."""
+        names = (a.outlet_name for m in self.members for a in (m.article, *m.copies))
+        return tuple(dict.fromkeys(n for n in names if n))
+
+    @property
+    def outlet_count(self) -> int:
+        return len({a.outlet_key for m in self.members for a in (m.article, *m.copies)})
+
+    @property
+    def article_count(self) -> int:
+        return sum(1 + len(m.copies) for m in self.members)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +138,55 @@ class Translation:
 
 
 @dataclass(frozen=True, slots=True)
-class BriefingItem:
-    """One article as it appears in the briefing."""
+class KeyPoint:
+    """A key sentence of a story, the article (outlet) it comes from, and its English."""
 
+    sentence: Sentence
     article: Article
+    translation: Translation
+
+
+@dataclass(frozen=True, slots=True)
+class FeaturedStory:
+    """A story shown in full: headline, key points from its articles, who carried it."""
+
+    story: Story
     title: Translation
-    sentences: tuple[tuple[Sentence, Translation], ...]
+    """The English of the lead article's headline."""
+    points: tuple[KeyPoint, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ListedArticle:
+    """An article outside the featured stories, listed compactly (outlet, title, link)."""
+
+    member: StoryArticle
+    title: Translation
 
 
 @dataclass(frozen=True, slots=True)
 class Briefing:
     date: dt.date
-    items: tuple[BriefingItem, ...]
+    stories: tuple[FeaturedStory, ...]
+    others: tuple[ListedArticle, ...]
     model: str
     """The Argos package that translated it, e.g. ``translate-ar_en 1.0``."""
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        """Every article the briefing accounts for, copies included, each once."""
+        seen: dict[str, Article] = {}
+        for featured in self.stories:
+            for article in featured.story.articles:
+                seen.setdefault(article.id, article)
+        for listed in self.others:
+            for article in (listed.member.article, *listed.member.copies):
+                seen.setdefault(article.id, article)
+        return tuple(seen.values())
+
+    @property
+    def outlet_count(self) -> int:
+        return len({a.outlet_key for a in self.articles})
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +215,8 @@ class RunReport:
     """Articles in the briefing this run wrote (0 when it wrote none)."""
     flags: tuple[tuple[str, int], ...] = ()
     """How many key sentences and titles carry each flag, e.g. (("low-confidence", 2),)."""
+    stories: tuple[dict[str, Any], ...] = ()
+    """Every story of the briefing, best first: title_ar, title_en, outlets, articles."""
     markdown: Path | None = None
     pdf: Path | None = None
 
@@ -135,4 +241,5 @@ class RunReport:
             "outputs": outputs,
             "model": self.model,
             "flags": dict(self.flags),
+            "stories": list(self.stories),
         }

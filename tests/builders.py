@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from briefing.types import Article, Briefing, BriefingItem, Sentence, Translation
+from briefing.types import Article, Briefing, FeaturedStory, KeyPoint, Sentence, Story, StoryArticle, Translation
 
 
-def article(title: str = "عنوان", body: str = "نص الخبر.", source: str = "inbox/a.txt", derived: bool = False) -> Article:
-    return Article(id="0" * 16, source=source, title=title, title_derived=derived, body=body)
+def article(
+    title: str = "عنوان", body: str = "نص الخبر.", source: str = "inbox/a.txt", derived: bool = False, **more: object
+) -> Article:
+    ident = str(more.pop("id", "0" * 16))
+    return Article(id=ident, source=source, title=title, title_derived=derived, body=body, **more)  # type: ignore[arg-type]
 
 
 def translation(source: str, text: str) -> Translation:
@@ -16,16 +19,18 @@ def translation(source: str, text: str) -> Translation:
 
 
 def briefing(items: list[tuple[Article, str, list[tuple[str, str]]]], date: dt.date = dt.date(2026, 11, 22)) -> Briefing:
-    """``items``: (article, English title, [(Arabic sentence, English), ...])."""
+    """``items``: (article, English title, [(Arabic sentence, English), ...]), each a
+    featured story of one article."""
     return Briefing(
         date=date,
-        items=tuple(
-            BriefingItem(
-                article=a,
+        stories=tuple(
+            FeaturedStory(
+                story=Story((StoryArticle(a),)),
                 title=translation(a.title, title_en),
-                sentences=tuple((Sentence(ar, i), translation(ar, en)) for i, (ar, en) in enumerate(pairs)),
+                points=tuple(KeyPoint(Sentence(ar, i), a, translation(ar, en)) for i, (ar, en) in enumerate(pairs)),
             )
             for a, title_en, pairs in items
         ),
+        others=(),
         model="translate-ar_en-test 1.0",
     )

@@ -68,12 +68,21 @@ def test_generate_writes_both_files_and_reports_in_json(generated) -> None:  # t
         "articles_new": 2,
         "articles_published": 2,
         "skipped": [],
-        "sentences_selected": 6,
-        "sentences_translated_by_model": 6,
+        "sentences_selected": 5,
+        "sentences_translated_by_model": 5,
         "sentences_from_memory": 0,
         "outputs": {"markdown": str(folder / f"briefing-{DATE}.md"), "pdf": str(folder / f"briefing-{DATE}.pdf")},
         "model": "translate-ar_en-test 1.0",
         "flags": {},
+        # The two seeds are one story, carried by two outlets (named in seeds/metadata.toml).
+        "stories": [
+            {
+                "title_ar": "سباق تركي روسي لتحديد مصير عين عيسى وقسد أمام خيار وحيد",
+                "title_en": "A Turkish-Russian race to decide the fate of Ain Issa, and the SDF faces a single option",
+                "outlets": ["Orient News", "Sputnik Arabic"],
+                "articles": 2,
+            }
+        ],
     }
     assert sorted(p.name for p in folder.iterdir()) == [f"briefing-{DATE}.md", f"briefing-{DATE}.pdf"]
 
@@ -83,8 +92,13 @@ def test_markdown_pairs_each_arabic_key_sentence_with_its_english(generated) -> 
     text = (work / "out" / DATE / f"briefing-{DATE}.md").read_text(encoding="utf-8")
     assert "## 1. A Turkish-Russian race to decide the fate of Ain Issa, and the SDF faces a single option" in text
     lead = next(a for a in PHRASES if a.startswith("حملت الساعات"))
-    assert f'<p class="ar" dir="rtl" lang="ar">{lead}</p>\n<p class="en" lang="en">{PHRASES[lead]}</p>' in text
-    assert text.count('<div class="pair">') == 6
+    assert (
+        f'<p class="ar" dir="rtl" lang="ar">{lead}</p>\n'
+        f'<p class="en" lang="en">{PHRASES[lead]} <span class="outlet">(Orient News)</span></p>'
+    ) in text
+    assert text.count('<div class="pair">') == 5
+    assert "*Reported by:* Orient News, Sputnik Arabic\n" in text
+    assert "*Reprint:* Orient News shares 2 paragraphs with Sputnik Arabic\n" in text
     assert "التعليقات" not in text
 
 
@@ -148,14 +162,14 @@ def test_bad_inputs_are_skipped_reported_and_the_briefing_still_made(tmp_path: P
     seed = Path(__file__).resolve().parents[1] / "seeds" / "001_067d577040979a17.txt"
     (inbox / "001.txt").write_bytes(seed.read_bytes())
     (inbox / "empty.txt").write_bytes(b"")
-    (inbox / "cp1256.txt").write_bytes("خبر عاجل.".encode("cp1256"))
+    (inbox / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (inbox / "copy.txt").write_bytes(seed.read_bytes())
     result = run("generate", "--input", inbox, "--out", tmp_path / "out", "--date", DATE, "--json", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     assert report["skipped"] == [
+        {"source": str(inbox / "binary.txt"), "reason": "binary file (contains NUL bytes)", "kind": "unreadable"},
         {"source": str(inbox / "copy.txt"), "reason": f"same text as {inbox / '001.txt'}", "kind": "duplicate"},
-        {"source": str(inbox / "cp1256.txt"), "reason": "not UTF-8 text (invalid byte at offset 0)", "kind": "unreadable"},
         {"source": str(inbox / "empty.txt"), "reason": "empty file", "kind": "unreadable"},
     ]
     assert report["articles_read"] == 4 and report["articles_new"] == 1
@@ -276,5 +290,5 @@ def test_dry_run_writes_nothing(tmp_path: Path, packages_dir: Path) -> None:
     result = run("generate", "--input", seeds, "--out", tmp_path / "out", "--dry-run", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert (report["articles_new"], report["sentences_selected"], report["outputs"]) == (2, 6, None)
+    assert (report["articles_new"], report["sentences_selected"], report["outputs"]) == (2, 5, None)
     assert sorted(p.name for p in tmp_path.iterdir()) == before

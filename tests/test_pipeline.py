@@ -85,8 +85,8 @@ def test_rebuilding_a_day_takes_every_sentence_from_memory(config: Config, model
     first = run_briefing(config, date=dt.date(2026, 11, 22), decoder=model)  # type: ignore[arg-type]
     markdown = first.markdown.read_text(encoding="utf-8") if first.markdown else ""
     again = run_briefing(config, date=dt.date(2026, 11, 22), decoder=model, choice=ArticleChoice(force=True))  # type: ignore[arg-type]
-    assert (first.sentences_translated_by_model, first.sentences_from_memory) == (6, 0)
-    assert (again.sentences_translated_by_model, again.sentences_from_memory) == (0, 6)
+    assert (first.sentences_translated_by_model, first.sentences_from_memory) == (5, 0)
+    assert (again.sentences_translated_by_model, again.sentences_from_memory) == (0, 5)
     assert again.articles_published == 2 and again.articles_new == 0
     assert again.markdown == first.markdown and again.markdown.read_text(encoding="utf-8") == markdown
 
@@ -138,7 +138,7 @@ def test_all_and_since_bring_back_published_articles(config: Config, model: obje
 
 def test_dry_run_reports_and_writes_nothing(config: Config, tmp_path: Path) -> None:
     report = run_briefing(config, date=dt.date(2026, 11, 22), choice=ArticleChoice(dry_run=True))
-    assert (report.articles_read, report.articles_new, report.sentences_selected) == (2, 2, 6)
+    assert (report.articles_read, report.articles_new, report.sentences_selected) == (2, 2, 5)
     assert report.markdown is None
     assert not config.out_dir.exists()
     assert config.database is not None and not config.database.exists()

@@ -2,23 +2,29 @@
 record, or JSON lines (``.jsonl``), each record ``{title, content, url, source, ...}``.
 
 Each record is an article; one that has no text is reported and skipped, the others
-carry on. The record's URL (else ``FILE#N``) is its source.
+carry on. The record's URL (else ``FILE#N``) is its source; its ``source`` field names
+the outlet, and ``date`` (or ``published``, or ``date_extracted``) its day.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from briefing.errors import IngestError
+from briefing.ingest.metadata import NotArabicError, date_in_text
 from briefing.types import Article, SkippedItem
 
 __all__ = ["JSON_SUFFIXES", "articles_from_json"]
 
 JSON_SUFFIXES = (".json", ".jsonl")
 _TEXT_FIELDS = ("content", "text", "body")
+# SaudiNewsNet has only the crawl time, which is the publication day give or take hours.
+_DATE_FIELDS = ("date", "published", "date_extracted")
 
 
 def articles_from_json(path: Path, text: str) -> Iterator[Article | SkippedItem]:
@@ -34,7 +40,7 @@ def articles_from_json(path: Path, text: str) -> Iterator[Article | SkippedItem]
             yield SkippedItem(source=where, reason="not a JSON object")
             continue
         body = next((record[f] for f in _TEXT_FIELDS if isinstance(record.get(f), str) and record[f].strip()), "")
-        url = record.get("url") if isinstance(record.get("url"), str) else ""
+        url = _text_field(record, "url")
         source = url or where
         if not body:
             yield SkippedItem(source=source, reason="empty content")
@@ -44,9 +50,33 @@ def articles_from_json(path: Path, text: str) -> Iterator[Article | SkippedItem]
         # the text-file format expects a headline.
         combined = f"{title.strip()}\n\n{body}" if title and title.strip() else body
         try:
-            yield article_from_text(source, combined)
+            article = article_from_text(source, combined)
+        except NotArabicError as exc:
+            yield SkippedItem(source=source, reason=str(exc), kind="language")
+            continue
         except IngestError as exc:
             yield SkippedItem(source=source, reason=str(exc))
+            continue
+        yield dataclasses.replace(
+            article, outlet=_text_field(record, "source"), url=url, published=_record_date(record) or date_in_text(article.body)
+        )
+
+
+def _text_field(record: dict[str, Any], name: str) -> str:
+    value = record.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _record_date(record: dict[str, Any]) -> dt.date | None:
+    """The record's date (``date``, ``published``, or SaudiNewsNet's crawl time ``date_extracted``)."""
+    for field in _DATE_FIELDS:
+        value = record.get(field)
+        if isinstance(value, str) and len(value) >= 10:
+            try:
+                return dt.date.fromisoformat(value[:10])
+            except ValueError:
+                continue
+    return None
 
 
 def _records(path: Path, text: str) -> Iterator[tuple[int, Any]]:

@@ -9,28 +9,41 @@ article's own lines are kept exactly as written.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import logging
 import re
+import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from briefing.arabic import normalize_for_matching, split_sentences, split_words
 from briefing.errors import IngestError
+from briefing.ingest.decode import decode_bytes
+from briefing.ingest.metadata import NotArabicError, date_in_text, require_arabic
 from briefing.ingest.records import JSON_SUFFIXES, articles_from_json
 from briefing.types import Article, SkippedItem
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "METADATA_FILE",
+    "FolderRead",
     "article_from_text",
     "decode_article_bytes",
+    "read_folder",
     "read_text_folder",
 ]
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+# Beside the articles, what the files do not say themselves: outlet, URL, date.
+METADATA_FILE = "metadata.toml"
 # Largest file read. A long news article is ~50 KB of UTF-8; 2 MB leaves room for
 # feature pieces and transcripts while refusing dumps that are not one article.
 MAX_FILE_BYTES = 2_000_000
@@ -56,47 +69,110 @@ _SENTENCE_END = re.compile(r"[.!?؟…][\"'»”’)\]]*$")
 _FULL_STOP_END = re.compile(r"[.…][\"'»”’)\]]*$")
 
 
+@dataclass(frozen=True, slots=True)
+class FolderRead:
+    """What a folder gave: its articles, the files left out, and exact copies of articles
+    already read (same normalised text), kept so a story can name every outlet."""
+
+    articles: list[Article]
+    skipped: list[SkippedItem]
+    copies: list[Article]
+
+
 def read_text_folder(folder: Path) -> tuple[list[Article], list[SkippedItem]]:
     """Every readable article in ``folder`` (sorted by name) and every file left out, with why."""
+    read = read_folder(folder)
+    return read.articles, read.skipped
+
+
+def read_folder(folder: Path, outlet: str = "") -> FolderRead:
+    """The articles of a folder: ``.txt`` (one article), ``.html``/``.htm`` (one page),
+    ``.json``/``.jsonl`` (records); ``metadata.toml`` beside them may name each file's
+    outlet, URL and date. ``outlet`` names the outlet of files that do not say."""
     if not folder.is_dir():
         raise IngestError(f"input folder not found: {folder}")
+    described = _folder_metadata(folder)
     articles: list[Article] = []
     skipped: list[SkippedItem] = []
+    copies: list[Article] = []
     seen: dict[str, str] = {}
     for path in _candidate_files(folder):
         try:
-            text = decode_article_bytes(_read_bounded(path))
-            items: Iterable[Article | SkippedItem] = (
-                articles_from_json(path, text)
-                if path.suffix.lower() in JSON_SUFFIXES
-                else [article_from_text(str(path), text)]
-            )
-            items = list(items)
+            items = list(_articles_of_file(path))
         except IngestError as exc:
             log.warning("skipped %s: %s", path, exc)
-            skipped.append(SkippedItem(source=str(path), reason=str(exc)))
+            kind = "language" if isinstance(exc, NotArabicError) else "unreadable"
+            skipped.append(SkippedItem(source=str(path), reason=str(exc), kind=kind))
             continue
         for item in items:
             if isinstance(item, SkippedItem):
                 log.warning("skipped %s: %s", item.source, item.reason)
                 skipped.append(item)
-            elif item.id in seen:
+                continue
+            item = _with_metadata(item, described.get(path.name, {}), outlet)
+            if item.id in seen:
                 reason = f"same text as {seen[item.id]}"
                 log.info("skipped %s: %s", item.source, reason)
                 skipped.append(SkippedItem(source=item.source, reason=reason, kind="duplicate"))
+                copies.append(item)
             else:
                 seen[item.id] = item.source
                 articles.append(item)
-    return articles, skipped
+    return FolderRead(articles, skipped, copies)
+
+
+def _articles_of_file(path: Path) -> Iterable[Article | SkippedItem]:
+    data = _read_bounded(path)
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        from briefing.ingest.decode import charset_from_html
+        from briefing.ingest.html import article_from_html
+
+        return [article_from_html(str(path), decode_bytes(data, charset_from_html(data)))]
+    text = decode_bytes(data)
+    if suffix in JSON_SUFFIXES:
+        return articles_from_json(path, text)
+    article = article_from_text(str(path), text)
+    return [dataclasses.replace(article, published=date_in_text(article.body))]
+
+
+def _folder_metadata(folder: Path) -> dict[str, dict[str, Any]]:
+    """``metadata.toml``: a table per file name with ``outlet``, ``url``, ``published``."""
+    path = folder / METADATA_FILE
+    if not path.is_file():
+        return {}
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise IngestError(f"{path}: cannot read it: {exc}") from exc
+    tables: dict[str, dict[str, Any]] = {}
+    for name, table in document.items():
+        if not isinstance(table, dict) or set(table) - {"outlet", "url", "published"}:
+            raise IngestError(f'{path}: ["{name}"]: give a table with outlet, url and published only')
+        published = table.get("published")
+        if published is not None and not isinstance(published, dt.date):
+            raise IngestError(f'{path}: ["{name}"].published: a date like 2020-12-22')
+        tables[name] = table
+    return tables
+
+
+def _with_metadata(article: Article, described: dict[str, Any], outlet: str) -> Article:
+    return dataclasses.replace(
+        article,
+        outlet=described.get("outlet") or article.outlet or outlet,
+        url=described.get("url") or article.url,
+        published=described.get("published") or article.published,
+    )
 
 
 def _candidate_files(folder: Path) -> Iterator[Path]:
+    suffixes = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSON_SUFFIXES)
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith(".") or not path.is_file() or path.name == METADATA_FILE:
             continue  # .DS_Store, editor swap files, sub-folders: not articles
-        if path.suffix.lower() not in (*TEXT_SUFFIXES, *JSON_SUFFIXES):
+        if path.suffix.lower() not in suffixes:
             # A README or a picture beside the articles is not a failure to report every day.
-            log.info("ignored %s: not a %s file", path, "/".join((*TEXT_SUFFIXES, *JSON_SUFFIXES)))
+            log.info("ignored %s: not a %s file", path, "/".join(suffixes))
             continue
         yield path
 
@@ -115,15 +191,8 @@ def _read_bounded(path: Path) -> bytes:
 
 
 def decode_article_bytes(data: bytes) -> str:
-    """UTF-8 text (a BOM is allowed); anything else is refused with the reason."""
-    if not data.strip():
-        raise IngestError("empty file")
-    if b"\x00" in data:
-        raise IngestError("binary file (contains NUL bytes)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise IngestError(f"not UTF-8 text (invalid byte at offset {exc.start})") from exc
+    """UTF-8 (a BOM is allowed), Windows-1256 or ISO-8859-6 text; anything else is refused with the reason."""
+    return decode_bytes(data)
 
 
 def article_from_text(source: str, text: str) -> Article:
@@ -137,7 +206,8 @@ def article_from_text(source: str, text: str) -> Article:
     if not body:
         raise IngestError("no article text after the title")
     if not any(_is_arabic_letter(ch) for ch in body):
-        raise IngestError("no Arabic text")
+        raise NotArabicError("no Arabic text")
+    require_arabic(f"{title}\n{body}")
     if derived:
         title = _title_from_first_sentence(body)
     digest = hashlib.sha256(normalize_for_matching(body).encode("utf-8")).hexdigest()

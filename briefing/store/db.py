@@ -60,6 +60,29 @@ MIGRATIONS: tuple[str, ...] = (
         articles_published INTEGER
     );
     """,
+    # 3: articles read from the web (a feed item is gone from the feed tomorrow: the record
+    # holds the only copy until, and after, it is published), and each feed's validators
+    # for conditional GET.
+    """
+    CREATE TABLE fetched_articles (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        outlet TEXT NOT NULL,
+        url TEXT NOT NULL,
+        title TEXT NOT NULL,
+        title_derived INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        published TEXT,
+        fetched TEXT NOT NULL
+    );
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        polled TEXT NOT NULL,
+        outcome TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Seconds a writer waits for another process's transaction (the scheduler and a manual

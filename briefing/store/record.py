@@ -99,6 +99,62 @@ class Record:
             self._db.execute("ROLLBACK")
             raise
 
+    def keep_fetched(
+        self, source: str, articles: Iterable[Article], validators: tuple[str | None, str | None] | None, outcome: str
+    ) -> None:
+        """Keep what one feed or page gave, with its validators, in one transaction: a crash
+        leaves either both (the articles are safe) or neither (the next poll fetches again)."""
+        now = _now()
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(
+                "INSERT OR IGNORE INTO fetched_articles "
+                "(id, source, outlet, url, title, title_derived, body, published, fetched) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (a.id, a.source, a.outlet, a.url, a.title, int(a.title_derived), a.body,
+                     a.published.isoformat() if a.published else None, now)
+                    for a in articles
+                ],
+            )
+            etag, last_modified = validators or (None, None)
+            self._db.execute(
+                "INSERT INTO feeds (url, etag, last_modified, polled, outcome) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, "
+                "polled = excluded.polled, outcome = excluded.outcome",
+                (source, etag, last_modified, now, outcome),
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def note_poll_failure(self, source: str, outcome: str) -> None:
+        """A failed poll keeps the validators of the last good one."""
+        self._db.execute(
+            "INSERT INTO feeds (url, polled, outcome) VALUES (?, ?, ?) "
+            "ON CONFLICT (url) DO UPDATE SET polled = excluded.polled, outcome = excluded.outcome",
+            (source, _now(), outcome),
+        )
+
+    def validators(self, source: str) -> tuple[str | None, str | None] | None:
+        row = self._db.execute("SELECT etag, last_modified FROM feeds WHERE url = ?", (source,)).fetchone()
+        return (row[0], row[1]) if row and (row[0] or row[1]) else None
+
+    def fetched_articles(self) -> list[Article]:
+        """Every article kept from the web, oldest first (the run chooses which are new)."""
+        rows = self._db.execute(
+            "SELECT id, source, outlet, url, title, title_derived, body, published FROM fetched_articles "
+            "ORDER BY fetched, rowid"
+        )
+        return [
+            Article(
+                id=row[0], source=row[1], title=row[4], title_derived=bool(row[5]), body=row[6],
+                outlet=row[2], url=row[3], published=dt.date.fromisoformat(row[7]) if row[7] else None,
+            )
+            for row in rows
+        ]
+
     def last_run_started(self) -> dt.datetime | None:
         row = self._db.execute("SELECT max(started) FROM runs").fetchone()
         if not row or not row[0]:

@@ -88,15 +88,26 @@ def test_hard_wrapped_lines_stay_as_written_and_split_as_sentences(tmp_path: Pat
     assert article.title == "افتتح الوزير معرض الكتاب في العاصمة صباح اليوم"
 
 
+@pytest.mark.parametrize("codec", ["cp1256", "iso-8859-6"])
+def test_windows_1256_and_iso_8859_6_files_are_read(tmp_path: Path, codec: str) -> None:
+    text = "أعلنت الوزارة اليوم عن افتتاح مدرسة جديدة في مدينة الرياض، وقال المدير إن الدراسة تبدأ غدا."
+    (tmp_path / "a.txt").write_bytes(text.encode(codec))
+    (article,) = read_text_folder(tmp_path)[0]
+    assert article.body == text
+
+
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
         ("empty.txt", b"", "empty file"),
         ("blank.txt", b"  \n\n ", "empty file"),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (contains NUL bytes)"),
-        ("cp1256.txt", "خبر عاجل من المدينة.".encode("cp1256"), "not UTF-8 text (invalid byte at offset 0)"),
+        ("latin1.txt", "Café crème à la française, très élégant.".encode("latin-1"),
+         "not Arabic (22% Arabic letters)"),  # read as ISO-8859-6, the only code page that fits
         ("furniture.txt", "التعليقات (0)\n\n0\n\nالأكثر قراءة".encode(), "no article text (only page furniture)"),
         ("english.txt", b"Breaking news from the city.\n\nMore text here.", "no Arabic text"),
+        ("mostly-english.txt", "Breaking news from the city of Riyadh today, reported by our correspondent.\n\n"
+         "The minister said: خبر عاجل.".encode(), "not Arabic (8% Arabic letters)"),
     ],
 )
 def test_bad_files_are_reported_and_the_rest_still_read(

@@ -49,7 +49,7 @@ def test_markdown_has_rtl_arabic_beside_english_and_the_source() -> None:
     assert text.startswith("# Briefing · 22 November 2026\n")
     assert "## 1. The headline\n" in text
     assert '<p class="title-ar" dir="rtl" lang="ar">عنوان الخبر</p>' in text
-    assert "*Source:* inbox/a\\_b.txt\n" in text
+    assert "*Reported by:* a\\_b.txt\n" in text
     assert (
         '<div class="pair">\n<p class="ar" dir="rtl" lang="ar">جملة أولى.</p>\n'
         '<p class="en" lang="en">First sentence.</p>\n</div>'

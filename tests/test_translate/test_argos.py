@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from briefing.arabic import split_sentences
 from briefing.errors import ModelNotInstalledError, PackageInstallError
 from briefing.translate import ArgosModel, install_from_file, list_installed_packages
-from briefing.arabic import split_sentences
 from briefing.translate.argos import BATCH_SENTENCES, equal_length_batches
 from tests.conftest import TEST_PACKAGE, read_phrasebook
 

@@ -1,0 +1,46 @@
+"""Word shingles of normalised text, hashed to stable integers.
+
+Python's ``hash`` of a string is salted per process, so it would make copies and
+reprints depend on the run. Each word is hashed once with CRC-32 (stable, in C, and
+cached: a day has ~100k distinct words), and a shingle's hash folds its words' hashes
+FNV-style (xor, then multiply, wrapping at 64 bits), for all shingles of a text at once
+with numpy. 64 bits make collisions negligible (a day has ~1.5 million shingles).
+"""
+
+from __future__ import annotations
+
+import zlib
+from functools import lru_cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+from briefing.arabic import normalize_for_matching, split_words
+
+__all__ = ["shingle_hashes", "words_for_matching"]
+
+_FNV_PRIME = np.uint64(0x100000001B3)
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+
+
+def words_for_matching(text: str) -> list[str]:
+    """The normalised words of ``text`` (diacritics, hamza forms, digits folded)."""
+    return split_words(normalize_for_matching(text))
+
+
+@lru_cache(maxsize=1 << 18)
+def _word_hash(word: str) -> int:
+    return zlib.crc32(word.encode())
+
+
+def shingle_hashes(words: list[str], size: int) -> NDArray[np.uint64]:
+    """Sorted distinct hashes of every run of ``size`` consecutive words (the whole text if shorter)."""
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    hashes = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
+    width = min(size, len(words))
+    count = len(words) - width + 1
+    rolled = np.full(count, _FNV_OFFSET, dtype=np.uint64)
+    for k in range(width):
+        rolled = (rolled ^ hashes[k : k + count]) * _FNV_PRIME  # wraps modulo 2^64, as FNV does
+    return np.unique(rolled)

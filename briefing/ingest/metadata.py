@@ -1,0 +1,142 @@
+"""Facts about an article's text that the ingesters share: a date written in it, and
+whether it is Arabic at all.
+
+Both work on the text alone, so a page with no metadata, a feed entry and a text file
+are judged the same way. Standard library only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from briefing.arabic import normalize_for_matching
+from briefing.errors import IngestError
+
+__all__ = [
+    "MAX_YEAR",
+    "MIN_ARABIC_SHARE",
+    "MIN_YEAR",
+    "NotArabicError",
+    "arabic_share",
+    "date_in_text",
+    "is_arabic",
+    "require_arabic",
+]
+
+# A text is Arabic when at least this share of its letters are Arabic. Arabic news
+# copy is over 90% Arabic letters (Latin appears only in names, acronyms and URLs:
+# "CNN", "www.spa.gov.sa"); an English or French page that quotes an Arabic phrase or
+# carries an Arabic menu stays far below half. A simple majority separates the two with
+# a wide margin on both sides, so the exact value matters little.
+MIN_ARABIC_SHARE = 0.5
+# Years accepted in a date found in the text. The oldest archives our sources publish
+# online start in the 1990s; anything outside this range is a number that happens to
+# look like a date (a phone number, a law's number "15/3/1185").
+MIN_YEAR = 1990
+MAX_YEAR = 2100
+
+
+class NotArabicError(IngestError):
+    """The item reads fine but is not in Arabic: reported as a language skip, not a failure."""
+
+
+def _is_arabic_letter(ch: str) -> bool:
+    # Arabic, Arabic Supplement, Arabic Extended-A and the presentation forms.
+    code = ord(ch)
+    in_block = 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0x08A0 <= code <= 0x08FF
+    in_forms = 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF
+    return (in_block or in_forms) and ch.isalpha()
+
+
+def arabic_share(text: str) -> float:
+    """Share of the letters in ``text`` that are Arabic letters (0.0 when it has no letters).
+
+    Digits, punctuation and diacritics are not letters, so numbers and harakat do not
+    move the share either way.
+    """
+    letters = 0
+    arabic = 0
+    for ch in text:
+        if ch.isalpha():
+            letters += 1
+            if _is_arabic_letter(ch):
+                arabic += 1
+    return arabic / letters if letters else 0.0
+
+
+def is_arabic(text: str) -> bool:
+    """Whether ``text`` is mostly Arabic letters (see ``MIN_ARABIC_SHARE``)."""
+    return arabic_share(text) >= MIN_ARABIC_SHARE
+
+
+def require_arabic(text: str) -> None:
+    """Raise ``NotArabicError("not Arabic (N% Arabic letters)")`` unless ``text`` is Arabic."""
+    share = arabic_share(text)
+    if share < MIN_ARABIC_SHARE:
+        raise NotArabicError(f"not Arabic ({round(share * 100)}% Arabic letters)")
+
+
+# Month names as normalize_for_matching spells them (hamzas on alef folded, ta marbuta as
+# ha): the Egyptian/Gulf names from the English months, and the Levantine/Iraqi names.
+_MONTHS = {
+    "يناير": 1,
+    "فبراير": 2,
+    "مارس": 3,
+    "ابريل": 4,
+    "مايو": 5,
+    "يونيو": 6,
+    "يونيه": 6,
+    "يوليو": 7,
+    "يوليه": 7,
+    "اغسطس": 8,
+    "سبتمبر": 9,
+    "اكتوبر": 10,
+    "نوفمبر": 11,
+    "ديسمبر": 12,
+    "كانون الثاني": 1,
+    "شباط": 2,
+    "اذار": 3,
+    "نيسان": 4,
+    "ايار": 5,
+    "حزيران": 6,
+    "تموز": 7,
+    "اب": 8,
+    "ايلول": 9,
+    "تشرين الاول": 10,
+    "تشرين الثاني": 11,
+    "كانون الاول": 12,
+}
+_MONTH_NAMES = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+_DATE = re.compile(
+    r"(?<![\d/.-])(?:"
+    r"(?P<iso_y>\d{4})-(?P<iso_m>\d{1,2})-(?P<iso_d>\d{1,2})"  # 2020-12-20
+    r"|(?P<dmy_d>\d{1,2})(?P<sep>[/.-])(?P<dmy_m>\d{1,2})(?P=sep)(?P<dmy_y>\d{4})"  # 20/12/2020, 20-12-2020, 20.12.2020
+    rf"|(?P<name_d>\d{{1,2}}) (?:من )?(?P<name_m>{_MONTH_NAMES}) (?:عام |سنه )?(?P<name_y>\d{{4}})"  # 20 ديسمبر 2020
+    r")(?!\d|[/.-]\d)"
+)
+
+
+def date_in_text(text: str) -> dt.date | None:
+    """The first valid date written in ``text``, or None.
+
+    Numeric dates: ``2020-12-20`` (year first), ``20/12/2020``, ``20-12-2020`` and
+    ``20.12.2020`` (day first, as Arabic papers write them), and ``20 ديسمبر 2020`` /
+    ``20 كانون الأول 2020``; Arabic-Indic digits count. A match that is not a real day
+    (31/02/2020) or whose year is outside MIN_YEAR..MAX_YEAR is passed over.
+    """
+    # normalize_for_matching folds Arabic-Indic digits to ASCII and hamza forms to bare alef.
+    for match in _DATE.finditer(normalize_for_matching(text)):
+        if match["iso_y"]:
+            year, month, day = match["iso_y"], match["iso_m"], match["iso_d"]
+        elif match["dmy_y"]:
+            year, month, day = match["dmy_y"], match["dmy_m"], match["dmy_d"]
+        else:
+            year, month, day = match["name_y"], str(_MONTHS[match["name_m"]]), match["name_d"]
+        if not MIN_YEAR <= int(year) <= MAX_YEAR:
+            continue
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+    return None
