@@ -10,7 +10,6 @@ with numpy. 64 bits make collisions negligible (a day has ~1.5 million shingles)
 from __future__ import annotations
 
 import zlib
-from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,16 +27,25 @@ def words_for_matching(text: str) -> list[str]:
     return split_words(normalize_for_matching(text))
 
 
-@lru_cache(maxsize=1 << 18)
-def _word_hash(word: str) -> int:
-    return zlib.crc32(word.encode())
+# word -> CRC-32, shared by every call: hits are one dict lookup in C. Cleared when it
+# grows past a few days' vocabulary, so a long-running scheduler does not grow forever.
+_WORD_HASHES: dict[str, int] = {}
+_MAX_CACHED_WORDS = 1_000_000
+
+
+def _word_hashes(words: list[str]) -> NDArray[np.uint64]:
+    if len(_WORD_HASHES) > _MAX_CACHED_WORDS:
+        _WORD_HASHES.clear()
+    for word in set(words).difference(_WORD_HASHES):
+        _WORD_HASHES[word] = zlib.crc32(word.encode())
+    return np.fromiter(map(_WORD_HASHES.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
 def shingle_hashes(words: list[str], size: int) -> NDArray[np.uint64]:
     """Sorted distinct hashes of every run of ``size`` consecutive words (the whole text if shorter)."""
     if not words:
         return np.zeros(0, dtype=np.uint64)
-    hashes = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
+    hashes = _word_hashes(words)
     width = min(size, len(words))
     count = len(words) - width + 1
     rolled = np.full(count, _FNV_OFFSET, dtype=np.uint64)

@@ -8,6 +8,7 @@ are judged the same way. Standard library only.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from briefing.arabic import normalize_for_matching
@@ -49,20 +50,29 @@ def _is_arabic_letter(ch: str) -> bool:
     return (in_block or in_forms) and ch.isalpha()
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@functools.cache
+def _arabic_letter_pattern() -> re.Pattern[str]:
+    """A character class of exactly the characters ``_is_arabic_letter`` accepts."""
+    blocks = [(0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)]
+    letters = [chr(c) for start, end in blocks for c in range(start, end + 1) if _is_arabic_letter(chr(c))]
+    return re.compile("[" + "".join(re.escape(ch) for ch in letters) + "]")
+
+
 def arabic_share(text: str) -> float:
     """Share of the letters in ``text`` that are Arabic letters (0.0 when it has no letters).
 
     Digits, punctuation and diacritics are not letters, so numbers and harakat do not
-    move the share either way.
+    move the share either way. Counted with regular expressions (C), not a loop per
+    character: this runs on every article of a day. (``[^\\W\\d_]`` is ``isalpha`` plus
+    the rare non-decimal numerals such as "²" and "½": no matter for a share.)
     """
-    letters = 0
-    arabic = 0
-    for ch in text:
-        if ch.isalpha():
-            letters += 1
-            if _is_arabic_letter(ch):
-                arabic += 1
-    return arabic / letters if letters else 0.0
+    letters = len(_LETTER.findall(text))
+    if not letters:
+        return 0.0
+    return len(_arabic_letter_pattern().findall(text)) / letters
 
 
 def is_arabic(text: str) -> bool:
