@@ -1,0 +1,148 @@
+"""Sources from the config, through the whole run: folders, feeds and pages on a real
+HTTP server on 127.0.0.1; what a feed gave is kept in the record so nothing is lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from briefing.config import Config, Source, load_config
+from briefing.errors import ConfigError
+from briefing.pipeline import run_briefing
+from tests.httpserver import TestServer, respond, serve, with_validators
+from tests.test_ingest.news import AIN_ISSA, CENTRAL_BANK, RAIN, rss, rss_item, story_page
+
+RSS = "application/rss+xml; charset=utf-8"
+HTML = "text/html; charset=utf-8"
+DAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def server() -> Iterator[TestServer]:
+    with serve({}) as running:
+        yield running
+
+
+def feed_of(server: TestServer, *stories: object) -> bytes:
+    return rss("سبوتنيك عربي", [rss_item(s, server.url(f"/news/{s.slug}.html")) for s in stories])  # type: ignore[attr-defined]
+
+
+def web_config(config: Config, *sources: Source) -> Config:
+    return config.replace(sources=sources, read_timeout=2.0, connect_timeout=2.0)
+
+
+def test_a_feed_a_page_and_a_folder_make_one_briefing(config: Config, model: object, server: TestServer) -> None:
+    server.routes["/rss.xml"] = respond(feed_of(server, AIN_ISSA, CENTRAL_BANK), RSS)
+    server.routes["/page.html"] = respond(story_page(RAIN).encode(), HTML)
+    sources = (
+        Source("folder", str(config.input_dir)),
+        Source("feed", server.url("/rss.xml"), "Sputnik Arabic"),
+        Source("page", server.url("/page.html"), "Al Riyadh"),
+    )
+    report = run_briefing(web_config(config, *sources), date=DAY, decoder=model)  # type: ignore[arg-type]
+    assert report.skipped == ()
+    assert report.articles_new == 5 and report.articles_published == 5
+    outlets = {outlet for story in report.stories for outlet in story["outlets"]}
+    assert outlets == {"Orient News", "Sputnik Arabic", "Al Riyadh"}
+    assert report.markdown is not None
+    text = report.markdown.read_text(encoding="utf-8")
+    # Each article is listed once, under its featured story or among the others, linked.
+    listed = [line for line in text.splitlines() if line.startswith("- **")]
+    assert len(listed) == 5
+    for url in [server.url("/page.html"), *(server.url(f"/news/{s.slug}.html") for s in (AIN_ISSA, CENTRAL_BANK))]:
+        assert sum(f"]({url})" in line for line in listed) == 1
+
+
+def test_the_second_poll_adds_nothing_new(config: Config, model: object, server: TestServer) -> None:
+    body = feed_of(server, AIN_ISSA, CENTRAL_BANK)
+    server.routes["/rss.xml"] = with_validators(body, RSS, etag='"v1"', last_modified="Mon, 21 Dec 2020 10:00:00 GMT")
+    sources = (Source("feed", server.url("/rss.xml"), "Sputnik Arabic"),)
+    first = run_briefing(web_config(config, *sources), date=DAY, decoder=model)  # type: ignore[arg-type]
+    assert first.articles_published == 2
+    second = run_briefing(web_config(config, *sources), date=DAY + dt.timedelta(days=1), decoder=model)  # type: ignore[arg-type]
+    assert (second.articles_new, second.articles_published, second.markdown) == (0, 0, None)
+    # The second request was conditional and the server answered 304.
+    assert [r.headers.get("if-none-match") for r in server.requests if r.path == "/rss.xml"] == [None, '"v1"']
+
+
+def test_one_outlet_failing_is_reported_and_the_others_carry_on(config: Config, model: object, server: TestServer) -> None:
+    server.routes["/rss.xml"] = respond(feed_of(server, AIN_ISSA), RSS)
+    server.routes["/broken.xml"] = respond(b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>x</titl', RSS)
+    sources = (
+        Source("feed", server.url("/missing.xml")),
+        Source("feed", server.url("/broken.xml")),
+        Source("feed", server.url("/rss.xml"), "Sputnik Arabic"),
+    )
+    report = run_briefing(web_config(config, *sources), date=DAY, decoder=model)  # type: ignore[arg-type]
+    failed = {s.source: s.reason for s in report.skipped}
+    assert set(failed) == {server.url("/missing.xml"), server.url("/broken.xml")}
+    assert failed[server.url("/missing.xml")].startswith("HTTP 404")
+    assert "not a valid RSS/Atom feed" in failed[server.url("/broken.xml")]
+    assert report.articles_published == 1 and report.had_failures
+
+
+def test_articles_from_a_feed_survive_a_failed_run(config: Config, model: object, server: TestServer) -> None:
+    """The feed item is gone by the next poll (304), yet the next run publishes it."""
+    body = feed_of(server, AIN_ISSA)
+    server.routes["/rss.xml"] = with_validators(body, RSS, etag='"v1"', last_modified="Mon, 21 Dec 2020 10:00:00 GMT")
+    web = web_config(config, Source("feed", server.url("/rss.xml"), "Sputnik Arabic"))
+
+    class Crash(Exception):
+        pass
+
+    def crash_after_ingest(name: str) -> None:
+        if name == "ingest":
+            raise Crash
+
+    with pytest.raises(Crash):
+        run_briefing(web, date=DAY, decoder=model, checkpoint=crash_after_ingest)  # type: ignore[arg-type]
+    assert not (config.out_dir / DAY.isoformat()).exists()
+    again = run_briefing(web, date=DAY, decoder=model)  # type: ignore[arg-type]
+    assert again.articles_published == 1
+    assert again.stories[0]["title_ar"] == AIN_ISSA.title
+    assert [r.headers.get("if-none-match") for r in server.requests if r.path == "/rss.xml"] == [None, '"v1"']
+
+
+def test_sources_in_the_config_file(tmp_path: Path) -> None:
+    (tmp_path / "inbox").mkdir()
+    path = tmp_path / "briefing.toml"
+    path.write_text(
+        '[[sources]]\nfolder = "inbox"\n\n[[sources]]\nfeed = "https://example.com/rss.xml"\noutlet = "Example"\n\n'
+        '[[sources]]\npage = "http://example.com/a/1"\n\n[stories]\nfeatured = 3\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.sources == (
+        Source("folder", str(tmp_path / "inbox")),
+        Source("feed", "https://example.com/rss.xml", "Example"),
+        Source("page", "http://example.com/a/1"),
+    )
+    assert config.featured_stories == 3
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[[sources]]\nfeed = "ftp://example.com/rss"\n', "sources[1].feed: 'ftp://example.com/rss' is not an http(s) URL"),
+        ('[[sources]]\nfolder = "a"\nfeed = "https://x.org/"\n', "sources[1]: give exactly one of folder, feed or page"),
+        ('[[sources]]\nfeeds = "https://x.org/"\n', "sources[1]: unknown key 'feeds'"),
+        ('[sources]\nfeed = "https://x.org/"\n', "sources: write each source as a [[sources]] table"),
+        ("[stories]\nfeatured = -1\n", "stories.featured: 0 or more"),
+    ],
+)
+def test_wrong_sources_get_one_clear_error_naming_the_key(tmp_path: Path, toml: str, message: str) -> None:
+    path = tmp_path / "briefing.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert message in str(error.value)
+
+
+def test_json_report_lists_the_stories(config: Config, model: object) -> None:
+    report = run_briefing(config, date=DAY, decoder=model)  # type: ignore[arg-type]
+    [story] = json.loads(json.dumps(report.as_json()))["stories"]
+    assert story["outlets"] == ["Orient News", "Sputnik Arabic"] and story["articles"] == 2
