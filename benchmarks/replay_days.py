@@ -6,7 +6,8 @@
 Day N's articles (one SaudiNewsNet JSON file) appear in the inbox on day N, next to
 all the earlier days' files, and the job runs with ``--date`` N, as the scheduler
 would. After each day it checks that the briefing holds exactly that day's new
-articles (each once); at the end, that every article with text was published exactly
+articles, in the record and in the Markdown: each article listed once, under its featured
+story or among the other articles (by its URL, its own link or an "also:" copy); at the end, that every article with text was published exactly
 once, and that rebuilding one day with ``--force`` changes no other day. Prints, per
 day, the articles read, new and published, and the time the run took.
 
@@ -19,18 +20,34 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sqlite3
 import sys
 import tempfile
 import time
 import zipfile
+from collections import Counter
 from pathlib import Path
+from urllib.parse import unquote
 
 from isolation import isolate
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "saudinewsnet"
 DEFAULT_PACKAGE = REPO / "tests" / "data" / "translate-ar_en-test.argosmodel"
+
+
+_LINK = re.compile(r"\]\((https?://[^)\s]+)\)")
+
+
+def listed_urls(markdown: str) -> Counter[str]:
+    """How often each article URL is listed: the briefing's "- **OUTLET** · ..." lines, which
+    name every article once (their own link, and "also:" links for copies collapsed into them)."""
+    found: Counter[str] = Counter()
+    for line in markdown.splitlines():
+        if line.startswith("- **"):
+            found.update(unquote(url) for url in _LINK.findall(line))
+    return found
 
 
 def main() -> int:
@@ -48,7 +65,7 @@ def main() -> int:
         work = Path(tmp)
         isolate(work)  # before anything imports argostranslate
         from briefing.config import Config
-        from briefing.ingest import read_text_folder
+        from briefing.ingest.textfiles import read_folder
         from briefing.pipeline import ArticleChoice, open_decoder, run_briefing
         from briefing.translate import install_from_file
 
@@ -68,13 +85,16 @@ def main() -> int:
             with zipfile.ZipFile(day_zip) as archive:
                 (name,) = [n for n in archive.namelist() if n.endswith(".json")]
                 (inbox / f"{day_zip.stem}.json").write_bytes(archive.read(name))
-            expected = {a.id for a in read_text_folder(inbox)[0]} - seen
+            read = read_folder(inbox)
+            expected = {a.id for a in read.articles} - seen
+            urls = Counter(unquote(a.url) for a in [*read.articles, *read.copies] if a.id in expected)
             started = time.perf_counter()
             report = run_briefing(config, date=date, decoder=decoder)
             seconds = time.perf_counter() - started
             with sqlite3.connect(config.database) as db:  # type: ignore[arg-type]
                 got = [row[0] for row in db.execute("SELECT article_id FROM briefing_articles WHERE date = ?", (str(date),))]
-            ok = sorted(got) == sorted(expected) and len(got) == len(set(got))
+            listed = listed_urls(report.markdown.read_text(encoding="utf-8")) if report.markdown else Counter()
+            ok = sorted(got) == sorted(expected) and len(got) == len(set(got)) and listed == urls
             failures += not ok
             seen |= expected
             print(f"{date!s:<12}{report.articles_read:>7}{report.articles_new:>7}{report.articles_published:>11}"
