@@ -457,7 +457,7 @@ def _run(
 
     # 6. Render, entirely in memory.
     markdown_text = render_markdown(briefing, templates_dir, summarizer=config.summarizer)
-    pdf_bytes = render_pdf(markdown_text, templates_dir, date)
+    pdf_bytes = render_pdf(briefing, templates_dir, summarizer=config.summarizer)
 
     # 7. Publish both files.
     folder = config.out_dir / date.isoformat()

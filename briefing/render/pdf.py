@@ -1,25 +1,28 @@
-"""The PDF briefing: the Markdown briefing as HTML, typeset by WeasyPrint with an embedded Arabic font.
+"""The PDF briefing: ``templates/briefing.html.j2`` (autoescaped) typeset by WeasyPrint
+with ``templates/briefing.css`` and an embedded Arabic font.
 
 WeasyPrint shapes Arabic through HarfBuzz (letters joined) and lays out ``dir="rtl"``
-blocks right to left. Nothing is fetched from the network: the URL fetcher serves
-only the font files, so a remote image or stylesheet in an article cannot leak a
-request off the machine.
+blocks right to left. Nothing is fetched: the URL fetcher serves only the font files,
+so a remote image or stylesheet in an article cannot leak a request off the machine,
+and the template's links are http(s) addresses the reader may click, never loaded.
+The PDF is tagged (PDF/UA-1) so screen readers and ``pdftotext`` follow the reading
+order, and carries its title, date, language and generator as metadata.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import markdown as markdown_lib
 from markupsafe import Markup
 
 from briefing.errors import RenderError
+from briefing.render import view
+from briefing.types import Briefing, Translation
 
-__all__ = ["FONT_FAMILY", "render_pdf"]
+__all__ = ["FONT_FAMILY", "briefing_html", "html_to_pdf", "render_pdf"]
 
 log = logging.getLogger(__name__)
 
@@ -28,30 +31,79 @@ log = logging.getLogger(__name__)
 # installed) was tried: its variable font comes out of pdftotext as unjoined garbage.
 FONT_FAMILY = "Amiri"
 FONT_PACKAGE = "amiri"
+# Tagged PDF for accessibility: structure tree, reading order, document language.
+PDF_VARIANT = "pdf/ua-1"
 
 
-def render_pdf(markdown_text: str, templates_dir: Path, date: dt.date) -> bytes:
+def render_pdf(briefing: Briefing, templates_dir: Path, *, summarizer: str) -> bytes:
+    """The briefing as a tagged PDF."""
+    return html_to_pdf(briefing_html(briefing, templates_dir, summarizer=summarizer))
+
+
+def briefing_html(briefing: Briefing, templates_dir: Path, *, summarizer: str) -> str:
+    """The page WeasyPrint typesets: the template filled in, autoescaped, with the
+    stylesheet and the font declarations inlined (nothing for the renderer to fetch)."""
     import weasyprint
 
-    faces, allowed = _font_faces()
-    # No extensions: the raw HTML blocks need none, and "extra" (attr_list) would let a
-    # "{: style=...}" in a title become an attribute.
-    body = markdown_lib.markdown(markdown_text, output_format="html")
+    faces, _ = _font_faces()
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)), autoescape=True, undefined=jinja2.StrictUndefined
     )
-    page = environment.get_template("briefing.html.j2").render(
-        date_iso=date.isoformat(),
+    environment.filters.update(
+        outlet_label=view.outlet_label,
+        outlet_line=lambda story: f"{view.plural(story.outlet_count, 'outlet')}, {view.plural(story.article_count, 'article')}",
+        sources=view.story_sources,
+        reprint_notes=view.reprint_notes,
+        flag_text=lambda translation: "; ".join(view.flag_labels(translation)),
+        safe_url=view.safe_url,
+    )
+    used = {label for t in _translations(briefing) for label in view.flag_labels(t)}
+    legend = [(label, meaning) for label, meaning in view.FLAG_LEGEND.items() if any(u.startswith(label) for u in used)]
+    page: str = environment.get_template("briefing.html.j2").render(
+        date_iso=briefing.date.isoformat(),
+        date_long=view.long_date(briefing.date),
+        generator=f"briefing {_version()} (WeasyPrint {weasyprint.__version__})",
+        period=view.period_covered(briefing),
+        counts=view.counts_line(briefing),
+        stories=briefing.stories,
+        others=briefing.others,
+        legend=legend,
+        model=briefing.model,
+        summarizer=summarizer,
         font_faces=Markup(faces),
         stylesheet=Markup((templates_dir / "briefing.css").read_text(encoding="utf-8")),
-        body=Markup(body),
     )
+    return page
+
+
+def html_to_pdf(page: str) -> bytes:
+    """Typeset ``page`` with WeasyPrint; only our font files can be loaded, nothing else."""
+    import weasyprint
+
+    _, allowed = _font_faces()
     try:
         document = weasyprint.HTML(string=page, url_fetcher=_LocalFilesOnly(allowed))
-        pdf: bytes = document.write_pdf()
+        pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
     except Exception as exc:  # WeasyPrint raises many kinds; the caller needs one
         raise RenderError(f"PDF rendering failed: {exc}") from exc
     return pdf
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("briefing")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
+def _translations(briefing: Briefing) -> list[Translation]:
+    return [
+        *(f.title for f in briefing.stories),
+        *(p.translation for f in briefing.stories for p in f.points),
+        *(o.title for o in briefing.others),
+    ]
 
 
 def _font_faces() -> tuple[str, set[str]]:

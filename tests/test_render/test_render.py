@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from briefing.render import find_templates_dir, render_markdown, render_pdf, write_atomically
+from briefing.render.pdf import html_to_pdf
 from tests.builders import article, briefing
 
 TEMPLATES = find_templates_dir(None)
@@ -66,7 +67,10 @@ def test_hostile_article_text_is_shown_not_run(local_server: tuple[str, list[str
     )
     assert "<script>" not in text and "<img" not in text and "<link" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
-    pdf = render_pdf(text, TEMPLATES, briefing([]).date)
+    hostile_briefing = briefing(
+        [(article(hostile), f"<img src='{url}/en.png'>", [(hostile, f'<link rel="stylesheet" href="{url}/s.css">')])]
+    )
+    pdf = render_pdf(hostile_briefing, TEMPLATES, summarizer="lead")
     (tmp_path / "b.pdf").write_bytes(pdf)
     shown = subprocess.run(["pdftotext", str(tmp_path / "b.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     assert f"<img src='{url}/en.png'>" in shown  # the reader sees the text as it was
@@ -87,7 +91,7 @@ def test_pdf_renderer_fetches_nothing_even_from_raw_html(local_server: tuple[str
         f'<img src="{url}/img.png"><link rel="stylesheet" href="{url}/s.css">'
         f'<p style="background: url({url}/bg.png)">x</p><img src="file:///etc/hostname">'
     )
-    pdf = render_pdf(raw, TEMPLATES, briefing([]).date)
+    pdf = html_to_pdf(f"<html><body>{raw}</body></html>")
     assert pdf.startswith(b"%PDF-")
     assert requested == []
 
