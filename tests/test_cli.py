@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TEST_PACKAGE, read_phrasebook
+from tests.pdftools import pdftotext, without_space
 
 DATE = "2026-11-22"
-BIDI_CONTROLS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 PHRASES = dict(read_phrasebook())
 
 
@@ -37,15 +37,6 @@ def write_config(folder: Path, packages_dir: Path) -> Path:
         encoding="utf-8",
     )
     return path
-
-
-def pdftotext(pdf: Path, *crop: str) -> str:
-    out = subprocess.run(["pdftotext", *crop, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return BIDI_CONTROLS.sub("", out)
-
-
-def without_space(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import http.server
 import os
 import subprocess
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,31 +11,6 @@ from briefing.render.pdf import html_to_pdf
 from tests.builders import article, briefing
 
 TEMPLATES = find_templates_dir(None)
-
-
-@pytest.fixture
-def local_server() -> Iterator[tuple[str, list[str]]]:
-    """A real HTTP server on 127.0.0.1 that records every path requested."""
-    requested: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            requested.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requested
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_markdown_has_rtl_arabic_beside_english_and_the_source() -> None:
