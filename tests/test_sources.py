@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -146,3 +147,36 @@ def test_json_report_lists_the_stories(config: Config, model: object) -> None:
     report = run_briefing(config, date=DAY, decoder=model)  # type: ignore[arg-type]
     [story] = json.loads(json.dumps(report.as_json()))["stories"]
     assert story["outlets"] == ["Orient News", "Sputnik Arabic"] and story["articles"] == 2
+
+
+SAUDI_DAY = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "saudinewsnet" / "2015-07-21.zip"
+
+
+@pytest.mark.skipif(not SAUDI_DAY.is_file(), reason="needs ../shared/data (SaudiNewsNet)")
+def test_a_folder_of_real_records_gives_top_stories_and_lists_every_article_once(
+    config: Config, model: object, tmp_path: Path
+) -> None:
+    import zipfile
+    from collections import Counter
+    from urllib.parse import unquote
+
+    with zipfile.ZipFile(SAUDI_DAY) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".json")]
+        records = json.loads(archive.read(name))
+    inbox = tmp_path / "day"
+    inbox.mkdir()
+    (inbox / "2015-07-21.json").write_text(json.dumps(records[:400], ensure_ascii=False), encoding="utf-8")
+    report = run_briefing(config.replace(input_dir=inbox, featured_stories=5), date=dt.date(2015, 7, 21), decoder=model)  # type: ignore[arg-type]
+    assert report.markdown is not None
+    text = report.markdown.read_text(encoding="utf-8")
+    assert len(report.stories) < report.articles_published  # some stories hold several articles
+    assert text.count('<div class="pair">') == report.sentences_selected
+    # Every published article is named once by its URL: under its story or among the others.
+    listed: Counter[str] = Counter()
+    for line in text.splitlines():
+        if line.startswith("- **"):
+            listed.update(unquote(url) for url in re.findall(r"\]\((https?://[^)\s]+)\)", line))
+    with_text = [r for r in records[:400] if (r.get("content") or "").strip()]
+    assert set(listed) <= {r["url"] for r in with_text}
+    assert sum(listed.values()) >= report.articles_published
+    assert all(count == 1 for url, count in listed.items() if sum(r["url"] == url for r in with_text) == 1)

@@ -53,6 +53,7 @@ def briefing_html(briefing: Briefing, templates_dir: Path, *, summarizer: str) -
         outlet_label=view.outlet_label,
         outlet_line=lambda story: f"{view.plural(story.outlet_count, 'outlet')}, {view.plural(story.article_count, 'article')}",
         sources=view.story_sources,
+        article_links=view.story_article_links,
         reprint_notes=view.reprint_notes,
         flag_text=lambda translation: "; ".join(view.flag_labels(translation)),
         safe_url=view.safe_url,

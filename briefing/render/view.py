@@ -19,6 +19,7 @@ __all__ = [
     "plural",
     "reprint_notes",
     "safe_url",
+    "story_article_links",
     "story_sources",
 ]
 
@@ -70,6 +71,24 @@ def story_sources(story: Story) -> list[tuple[str, str]]:
         for article in (member.article, *member.copies):
             sources.setdefault(article.outlet_key, (outlet_label(article), safe_url(article.url)))
     return list(sources.values())
+
+
+def story_article_links(story: Story) -> list[tuple[str, str]]:
+    """(label, URL or "") for every article of the story, copies included: the outlet's
+    name, numbered when the outlet has several ("Okaz 1", "Okaz 2")."""
+    articles = [a for m in story.members for a in (m.article, *m.copies)]
+    per_outlet: dict[str, int] = {}
+    for article in articles:
+        per_outlet[article.outlet_key] = per_outlet.get(article.outlet_key, 0) + 1
+    seen: dict[str, int] = {}
+    links = []
+    for article in articles:
+        label = outlet_label(article)
+        if per_outlet[article.outlet_key] > 1:
+            seen[article.outlet_key] = seen.get(article.outlet_key, 0) + 1
+            label = f"{label} {seen[article.outlet_key]}"
+        links.append((label, safe_url(article.url)))
+    return links
 
 
 def reprint_notes(story: Story) -> list[str]:
