@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TEST_PACKAGE, read_phrasebook
-from tests.pdftools import pdftotext, without_space
+from tests.pdftools import dark_share, pdftotext, without_space
 
 DATE = "2026-11-22"
 PHRASES = dict(read_phrasebook())
@@ -91,6 +91,14 @@ def test_markdown_pairs_each_arabic_key_sentence_with_its_english(generated) -> 
     assert "*Reported by:* Orient News, Sputnik Arabic\n" in text
     assert "*Reprint:* Orient News shares 2 paragraphs with Sputnik Arabic\n" in text
     assert "التعليقات" not in text
+
+
+def test_seeds_briefing_pages_are_not_blank(generated, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Page 1 (date, counts, contents) and page 2 (the story) rendered to pixels hold ink."""
+    work, _, _ = generated
+    pdf = work / "out" / DATE / f"briefing-{DATE}.pdf"
+    assert dark_share(pdf, 1, tmp_path) > 0.005
+    assert dark_share(pdf, 2, tmp_path) > 0.02  # a page of Arabic beside English
 
 
 def test_pdf_gives_back_arabic_key_sentences_and_their_english(generated) -> None:  # type: ignore[no-untyped-def]

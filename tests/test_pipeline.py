@@ -79,6 +79,11 @@ def test_flags_travel_to_the_markdown_and_the_pdf(config: Config, model: object,
     shown = " ".join(subprocess.run(left, capture_output=True, text=True, check=True).stdout.split())
     assert "The city fell. Check: glossary term not applied" in shown
     assert "Check: not translated" in shown
+    # The first page explains the marks used, and only those.
+    cover = " ".join(subprocess.run(["pdftotext", "-l", "1", str(report.pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "Marks on translations" in cover
+    assert "Check: not translated: the model returned Arabic, or the input unchanged." in cover
+    assert "low confidence" not in cover
 
 
 def test_rebuilding_a_day_takes_every_sentence_from_memory(config: Config, model: object) -> None:
