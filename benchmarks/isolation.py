@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -16,3 +19,20 @@ def isolate(work: Path) -> None:
     os.environ["ARGOS_PACKAGES_DIR"] = str(work / "packages")
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
+
+
+def data_missing(path: Path) -> bool:
+    """True (and says so) when a benchmark's data file is not there: the benchmark is skipped."""
+    if path.is_file():
+        return False
+    print(f"skipped: {path} not found (the data lives in ../shared/data)", file=sys.stderr)
+    return True
+
+
+@contextmanager
+def scratch_home() -> Iterator[Path]:
+    """A temporary folder that argostranslate and briefing take as home (see ``isolate``)."""
+    with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
+        work = Path(tmp)
+        isolate(work)
+        yield work

@@ -20,13 +20,11 @@ import json
 import resource
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
 
-from isolation import isolate
+from isolation import data_missing, scratch_home
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DAY = REPO.parent / "shared" / "data" / "saudinewsnet" / "2015-07-21.zip"
@@ -57,12 +55,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    if not args.day.is_file():
-        print(f"skipped: {args.day} not found (the data lives in ../shared/data)", file=sys.stderr)
+    if data_missing(args.day):
         return 0
-    with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
-        work = Path(tmp)
-        isolate(work)  # before anything imports argostranslate
+    with scratch_home() as work:  # before anything imports argostranslate
         from briefing.cluster import find_stories
         from briefing.config import Config
         from briefing.ingest.textfiles import read_folder

@@ -15,13 +15,11 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
 
-from isolation import isolate
+from isolation import data_missing, scratch_home
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DAY = REPO.parent / "shared" / "data" / "saudinewsnet" / "2015-07-21.zip"
@@ -33,12 +31,9 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=10)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    if not args.day.is_file():
-        print(f"skipped: {args.day} not found (the data lives in ../shared/data)", file=sys.stderr)
+    if data_missing(args.day):
         return 0
-    with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
-        work = Path(tmp)
-        isolate(work)
+    with scratch_home() as work:
         inbox = work / "inbox"
         inbox.mkdir()
         with zipfile.ZipFile(args.day) as archive:

@@ -23,13 +23,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
 
-from isolation import isolate
+from isolation import data_missing, scratch_home
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PACKAGE = REPO / "tests" / "data" / "translate-ar_en-test.argosmodel"
@@ -156,12 +154,9 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--no-base-model", action="store_true", help="skip the random-weight Transformer-base run")
     args = parser.parse_args()
-    if not args.day.is_file():
-        print(f"skipped: {args.day} not found (the data lives in ../shared/data)", file=sys.stderr)
+    if data_missing(args.day):
         return 0
-    with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
-        work = Path(tmp)
-        isolate(work)  # before anything imports argostranslate
+    with scratch_home() as work:  # before anything imports argostranslate
         from briefing.translate import find_installed_package, install_from_file
 
         install_from_file(work / "packages", args.package)

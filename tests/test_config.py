@@ -49,6 +49,11 @@ def test_config_file_search_order(tmp_path: Path) -> None:
         ("[input]\ndir = \"\"\n", "input.dir: must not be empty"),
         ("[input]\ndir = 3\n", "input.dir: expected a path string, got 3"),
         ("title = \"x\"\n", "title: expected a [title] table"),
+        ('[[sources]]\nfeed = "ftp://example.com/rss"\n', "sources[1].feed: 'ftp://example.com/rss' is not an http(s) URL"),
+        ('[[sources]]\nfolder = "a"\nfeed = "https://x.org/"\n', "sources[1]: give exactly one of folder, feed or page"),
+        ('[[sources]]\nfeeds = "https://x.org/"\n', "sources[1]: unknown key 'feeds'"),
+        ('[sources]\nfeed = "https://x.org/"\n', "sources: write each source as a [[sources]] table"),
+        ("[stories]\nfeatured = -1\n", "stories.featured: 0 or more"),
     ],
 )
 def test_wrong_values_name_their_key(tmp_path: Path, toml: str, message: str) -> None:

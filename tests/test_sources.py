@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from briefing.config import Config, Source, load_config
-from briefing.errors import ConfigError
 from briefing.pipeline import run_briefing
 from tests.httpserver import TestServer, respond, serve, with_validators
 from tests.test_ingest.news import AIN_ISSA, CENTRAL_BANK, RAIN, rss, rss_item, story_page
@@ -123,24 +122,6 @@ def test_sources_in_the_config_file(tmp_path: Path) -> None:
         Source("page", "http://example.com/a/1"),
     )
     assert config.featured_stories == 3
-
-
-@pytest.mark.parametrize(
-    ("toml", "message"),
-    [
-        ('[[sources]]\nfeed = "ftp://example.com/rss"\n', "sources[1].feed: 'ftp://example.com/rss' is not an http(s) URL"),
-        ('[[sources]]\nfolder = "a"\nfeed = "https://x.org/"\n', "sources[1]: give exactly one of folder, feed or page"),
-        ('[[sources]]\nfeeds = "https://x.org/"\n', "sources[1]: unknown key 'feeds'"),
-        ('[sources]\nfeed = "https://x.org/"\n', "sources: write each source as a [[sources]] table"),
-        ("[stories]\nfeatured = -1\n", "stories.featured: 0 or more"),
-    ],
-)
-def test_wrong_sources_get_one_clear_error_naming_the_key(tmp_path: Path, toml: str, message: str) -> None:
-    path = tmp_path / "briefing.toml"
-    path.write_text(toml, encoding="utf-8")
-    with pytest.raises(ConfigError) as error:
-        load_config(path)
-    assert message in str(error.value)
 
 
 def test_json_report_lists_the_stories(config: Config, model: object) -> None:
