@@ -166,7 +166,7 @@ def run_briefing(
 def _dry_run(config: Config, date: dt.date, selector: KeySentenceSelector, choice: ArticleChoice) -> RunReport:
     published: set[str] = set()
     with read_only_record(database_path(config)) as record:
-        gathered = gather_articles(config, record, keep=False)
+        gathered = gather_articles(config, record, keep=False, everything=bool(choice.everything or choice.since), date=date)
         if record is not None:
             try:
                 published = record.published_ids()
@@ -205,10 +205,19 @@ class Gathered:
         return len(self.articles) + len(self.skipped)
 
 
-def gather_articles(config: Config, record: Record | None, *, keep: bool, poll: bool = True) -> Gathered:
+def gather_articles(
+    config: Config,
+    record: Record | None,
+    *,
+    keep: bool,
+    poll: bool = True,
+    everything: bool = False,
+    date: dt.date | None = None,
+) -> Gathered:
     """Read every configured source. Feeds and pages are polled; with ``keep``, what they
     give is kept in the record first (so a crash later in the run loses nothing), and the
-    record's kept articles join the folders' articles."""
+    record's kept articles join the folders' articles: the unpublished ones and those of
+    ``date``'s briefing, or all of them with ``everything``."""
     articles: dict[str, Article] = {}
     copies: list[Article] = []
     skipped: list[SkippedItem] = []
@@ -232,7 +241,7 @@ def gather_articles(config: Config, record: Record | None, *, keep: bool, poll: 
     kept: list[Article] = []
     if record is not None:
         try:
-            kept = record.fetched_articles()
+            kept = record.fetched_articles(everything=everything, date=date)
         except sqlite3.Error:
             kept = []  # a read-only look at a record from before fetched articles
     for article in [*kept, *([] if keep else polled)]:
@@ -392,7 +401,9 @@ def _run(
     checkpoint: Checkpoint,
 ) -> RunReport:
     # 2. Articles, and which of them this briefing covers.
-    gathered = gather_articles(config, record, keep=True)
+    gathered = gather_articles(
+        config, record, keep=True, everything=bool(choice.everything or choice.since), date=date
+    )
     articles = gathered.articles
     checkpoint("ingest")
     log.info("read %d articles (%d skipped)", len(articles), len(gathered.skipped))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from briefing.config import Config, Source, load_config
-from briefing.pipeline import run_briefing
+from briefing.pipeline import ArticleChoice, run_briefing
 from tests.httpserver import TestServer, respond, serve, with_validators
 from tests.test_ingest.news import AIN_ISSA, CENTRAL_BANK, RAIN, rss, rss_item, story_page
 
@@ -65,8 +65,13 @@ def test_the_second_poll_adds_nothing_new(config: Config, model: object, server:
     assert first.articles_published == 2
     second = run_briefing(web_config(config, *sources), date=DAY + dt.timedelta(days=1), decoder=model)  # type: ignore[arg-type]
     assert (second.articles_new, second.articles_published, second.markdown) == (0, 0, None)
-    # The second request was conditional and the server answered 304.
-    assert [r.headers.get("if-none-match") for r in server.requests if r.path == "/rss.xml"] == [None, '"v1"']
+    assert second.articles_read == 0  # published web articles are not read again...
+    everything = run_briefing(  # ...unless asked for
+        web_config(config, *sources), date=DAY + dt.timedelta(days=2), decoder=model, choice=ArticleChoice(everything=True)  # type: ignore[arg-type]
+    )
+    assert (everything.articles_read, everything.articles_published) == (2, 2)
+    # Every request after the first was conditional, and the server answered 304.
+    assert [r.headers.get("if-none-match") for r in server.requests if r.path == "/rss.xml"] == [None, '"v1"', '"v1"']
 
 
 def test_one_outlet_failing_is_reported_and_the_others_carry_on(config: Config, model: object, server: TestServer) -> None:

@@ -141,11 +141,19 @@ class Record:
         row = self._db.execute("SELECT etag, last_modified FROM feeds WHERE url = ?", (source,)).fetchone()
         return (row[0], row[1]) if row and (row[0] or row[1]) else None
 
-    def fetched_articles(self) -> list[Article]:
-        """Every article kept from the web, oldest first (the run chooses which are new)."""
+    def fetched_articles(self, *, everything: bool = False, date: dt.date | None = None) -> list[Article]:
+        """Articles kept from the web, oldest first: those not yet in a published briefing,
+        and those of the briefing for ``date`` (a rebuild); with ``everything``, all of them.
+        (The kept articles grow day by day; a run reads only what it may brief.)"""
+        where = "" if everything else (
+            " WHERE id NOT IN (SELECT article_id FROM briefing_articles)"
+            " OR id IN (SELECT article_id FROM briefing_articles WHERE date = ?)"
+        )
+        parameters = () if everything else ((date or dt.date.min).isoformat(),)
         rows = self._db.execute(
-            "SELECT id, source, outlet, url, title, title_derived, body, published FROM fetched_articles "
-            "ORDER BY fetched, rowid"
+            "SELECT id, source, outlet, url, title, title_derived, body, published FROM fetched_articles"
+            f"{where} ORDER BY fetched, rowid",
+            parameters,
         )
         return [
             Article(
