@@ -239,12 +239,16 @@ def gather_articles(
             for article in read.articles:
                 add(article)
     kept: list[Article] = []
-    if record is not None:
+    # Articles kept from the web join only when web sources are configured: `--input DIR`
+    # means that folder alone (the kept ones wait in the record for the next full run).
+    if record is not None and any(s.is_web for s in sources):
         try:
             kept = record.fetched_articles(everything=everything, date=date)
         except sqlite3.Error:
             kept = []  # a read-only look at a record from before fetched articles
-    for article in [*kept, *([] if keep else polled)]:
+    kept_keys = {(a.id, a.source) for a in kept}
+    # A dry run keeps nothing, so what it polled joins here (unless already kept).
+    for article in [*kept, *([] if keep else [a for a in polled if (a.id, a.source) not in kept_keys])]:
         add(article)
     return Gathered(list(articles.values()), copies, skipped)
 
@@ -276,7 +280,11 @@ def _poll_web(
                     )
                     items, outcome = list(result.articles), f"{len(result.articles)} items"
                     skipped.extend(result.skipped)
-                    validators = previous if result.not_modified else (
+                    # After a 304, or when an entry failed for a reason that may pass (its
+                    # page timed out), keep the old validators: the next poll then gets
+                    # the whole feed again and retries that entry.
+                    failed = any(item.kind == "unreadable" for item in result.skipped)
+                    validators = previous if (result.not_modified or failed) else (
                         (result.conditional.etag, result.conditional.last_modified) if result.conditional else None
                     )
                     if result.not_modified:
@@ -370,13 +378,19 @@ def last_run_started(config: Config) -> dt.datetime | None:
 def _featured_points(
     config: Config, selector: KeySentenceSelector, stories: list[Story]
 ) -> list[tuple[Story, list[tuple[Sentence, Article]]]]:
-    """The top stories and their key sentences; no sentence twice in the briefing."""
+    """The top stories and their key sentences; no sentence twice in the briefing. A story
+    left with nothing new to say (earlier stories used all its sentences) is not featured:
+    its articles are listed with the others, and the next story takes its place."""
     seen = StorySentences()
     budget = Budget(max_sentences=config.max_sentences, max_words=config.max_words)
-    return [
-        (story, select_story_sentences(selector, story, config.story_sentences, seen, budget))
-        for story in stories[: config.featured_stories]
-    ]
+    featured = []
+    for story in stories:
+        if len(featured) == config.featured_stories:
+            break
+        points = select_story_sentences(selector, story, config.story_sentences, seen, budget)
+        if points:
+            featured.append((story, points))
+    return featured
 
 
 def _story_summary(story: Story, translations: dict[str, Translation] | None) -> dict[str, Any]:
@@ -422,7 +436,9 @@ def _run(
         included = articles
     elif choice.since is not None:
         recent = record.first_seen_since(choice.since)
-        included = [a for a in articles if a.id in recent]
+        # A rebuild keeps the date's own articles: publishing replaces its list.
+        again = existing.article_ids if existing is not None else frozenset()
+        included = [a for a in articles if a.id in recent or a.id in again]
     else:
         again = existing.article_ids if existing is not None else frozenset()
         included = [a for a in articles if a.id not in published or a.id in again]
@@ -447,7 +463,8 @@ def _run(
         log.warning("no new articles for %s; nothing written", date)
         return report
     # 5. Translation: every headline and the key sentences, one batch.
-    listed = [member for story in stories[len(featured) :] for member in story.members]
+    shown = {id(story) for story, _ in featured}
+    listed = [member for story in stories if id(story) not in shown for member in story.members]
     titles = [story.lead.title for story, _ in featured] + [m.article.title for m in listed]
     texts = titles + [sentence.text for _, points in featured for sentence, _ in points]
     checkpoint("translate")

@@ -53,6 +53,11 @@ class Article:
         return host.removeprefix("www.") if host else ""
 
     @property
+    def label(self) -> str:
+        """The outlet's name, else the name of the file the article came from."""
+        return self.outlet_name or self.source.rstrip("/").rsplit("/", 1)[-1]
+
+    @property
     def outlet_key(self) -> str:
         """Tells outlets apart; an article of unknown outlet counts as an outlet of its own."""
         return self.outlet_name or f"source:{self.source}"
@@ -196,7 +201,8 @@ class SkippedItem:
     source: str
     reason: str
     kind: str = "unreadable"
-    """``"unreadable"`` (a failure the user should look at) or ``"duplicate"`` (same text as another item)."""
+    """``"unreadable"`` (a failure the user should look at), ``"language"`` (not Arabic) or
+    ``"duplicate"`` (same text as another item)."""
 
 
 @dataclass(frozen=True, slots=True)

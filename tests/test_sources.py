@@ -166,3 +166,14 @@ def test_a_folder_of_real_records_gives_top_stories_and_lists_every_article_once
     assert set(listed) <= {r["url"] for r in with_text}
     assert sum(listed.values()) >= report.articles_published
     assert all(count == 1 for url, count in listed.items() if sum(r["url"] == url for r in with_text) == 1)
+
+
+def test_the_same_item_from_two_feeds_credits_both_outlets(config: Config, model: object, server: TestServer) -> None:
+    server.routes["/a.xml"] = respond(feed_of(server, AIN_ISSA), RSS)
+    # The same text under the second outlet's own address.
+    server.routes["/b.xml"] = respond(rss("RT", [rss_item(AIN_ISSA, server.url("/rt/ain-issa.html"))]), RSS)
+    sources = (Source("feed", server.url("/a.xml"), "Sputnik Arabic"), Source("feed", server.url("/b.xml"), "RT Arabic"))
+    report = run_briefing(web_config(config, *sources), date=DAY, decoder=model)  # type: ignore[arg-type]
+    [story] = report.stories
+    assert story["outlets"] == ["Sputnik Arabic", "RT Arabic"] and story["articles"] == 2
+    assert report.articles_published == 1  # one text, published once

@@ -20,7 +20,7 @@ from itertools import chain
 from briefing.cluster.copies import near_duplicate_pairs
 from briefing.cluster.reprints import paragraphs_of, shared_paragraph_counts
 from briefing.cluster.shingles import shingle_hashes, words_for_matching
-from briefing.cluster.stories import group_by_similarity, story_vectors
+from briefing.cluster.stories import group_by_similarity, story_vectors, within_window
 from briefing.types import Article, Story, StoryArticle
 
 __all__ = ["find_stories", "rank_stories"]
@@ -70,14 +70,18 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
     shared = shared_paragraph_counts([paragraph_words[i] for i in standing], groups)
     shares: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for (p, q), count in sorted(shared.items()):
-        shares[p].append((unique[standing[q]].outlet_name or unique[standing[q]].source, count))
-        shares[q].append((unique[standing[p]].outlet_name or unique[standing[p]].source, count))
+        shares[p].append((unique[standing[q]].label, count))
+        shares[q].append((unique[standing[p]].label, count))
 
     # 3. Stories. Articles sharing several paragraphs are one story whatever their wording
     # (one shared paragraph may be an agency's standard background, told in many stories).
     vectors = story_vectors([unique[i].title for i in standing], bodies)
     dates = [unique[i].published for i in standing]
-    reprinted = sorted(pair for pair, count in shared.items() if count >= MIN_PARAGRAPHS_TO_LINK)
+    reprinted = sorted(
+        (p, q)
+        for (p, q), count in shared.items()
+        if count >= MIN_PARAGRAPHS_TO_LINK and within_window([dates[p], dates[q]])
+    )
     groupings = group_by_similarity(vectors, dates, must_link=reprinted)
     stories = []
     for group in groupings:

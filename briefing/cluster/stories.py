@@ -19,7 +19,7 @@ from scipy import sparse
 
 from briefing.arabic.tokenize import content_terms_of_texts, get_stemmer
 
-__all__ = ["LINK_COSINE", "MERGE_AVERAGE_COSINE", "STORY_WINDOW_DAYS", "group_by_similarity", "story_vectors"]
+__all__ = ["LINK_COSINE", "MERGE_AVERAGE_COSINE", "STORY_WINDOW_DAYS", "group_by_similarity", "story_vectors", "within_window"]
 
 # Words of the body that go into an article's vector. The first ~100 words hold the
 # lead; later paragraphs drift into background that many different stories share.
@@ -37,6 +37,12 @@ STORY_WINDOW_DAYS = 3
 # once there are enough articles for the share to mean something.
 MAX_DOCUMENT_FREQUENCY = 0.2
 MIN_ARTICLES_FOR_FREQUENCY_CAP = 50
+# ... and so do terms in more than this many articles, however many there are: a term
+# shared by 500 articles names no one event, and each such term adds its count squared to
+# the pairs compared (a week of 20,000 articles reached 300 million pairs without it).
+MAX_DOCUMENT_COUNT = 500
+# Rows of the similarity matrix computed at a time: bounds memory to one block's pairs.
+SIMILARITY_BLOCK_ROWS = 1000
 
 
 def story_vectors(titles: Sequence[str], bodies: Sequence[str]) -> sparse.csr_matrix:
@@ -58,7 +64,7 @@ def story_vectors(titles: Sequence[str], bodies: Sequence[str]) -> sparse.csr_ma
     idf = np.log((n + 1) / (frequency + 1)) + 1.0
     idf[frequency < 2] = 0.0  # a term of one article links nothing
     if n >= MIN_ARTICLES_FOR_FREQUENCY_CAP:
-        idf[frequency > MAX_DOCUMENT_FREQUENCY * n] = 0.0
+        idf[frequency > min(MAX_DOCUMENT_FREQUENCY * n, MAX_DOCUMENT_COUNT)] = 0.0
     weighted = counts.copy()
     weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
     norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
@@ -76,15 +82,11 @@ def group_by_similarity(
 ) -> list[list[int]]:
     """Groups of row indices (each row in exactly one group), by average linkage.
 
-    ``must_link`` pairs (copies of one article) are joined first, whatever their text.
+    ``must_link`` pairs (reprints: articles sharing paragraphs) are joined first, whatever
+    their text; the caller keeps them within the date window.
     """
     n = vectors.shape[0]
-    similarity = sparse.triu(vectors @ vectors.T, k=1).tocoo()
-    keep = similarity.data >= link
-    pairs = sorted(
-        zip(similarity.data[keep].tolist(), similarity.row[keep].tolist(), similarity.col[keep].tolist(), strict=True),
-        key=lambda p: (-p[0], p[1], p[2]),
-    )
+    pairs = sorted(_linked_pairs(vectors, link), key=lambda p: (-p[0], p[1], p[2]))
     parent = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
 
@@ -115,8 +117,23 @@ def group_by_similarity(
     return sorted((sorted(group) for group in members.values()), key=lambda g: g[0])
 
 
+def _linked_pairs(vectors: sparse.csr_matrix, link: float) -> list[tuple[float, int, int]]:
+    """(cosine, i, j) for i < j and cosine >= ``link``, a block of rows at a time."""
+    transposed = vectors.T.tocsc()
+    pairs: list[tuple[float, int, int]] = []
+    for start in range(0, vectors.shape[0], SIMILARITY_BLOCK_ROWS):
+        block = (vectors[start : start + SIMILARITY_BLOCK_ROWS] @ transposed).tocoo()
+        rows = block.row + start
+        keep = (block.col > rows) & (block.data >= link)
+        pairs.extend(zip(block.data[keep].tolist(), rows[keep].tolist(), block.col[keep].tolist(), strict=True))
+    return pairs
+
+
+def within_window(days: Sequence[dt.date | None]) -> bool:
+    """Whether the known dates among ``days`` are at most ``STORY_WINDOW_DAYS`` apart."""
+    known = [day for day in days if day is not None]
+    return len(known) < 2 or (max(known) - min(known)).days <= STORY_WINDOW_DAYS
+
+
 def _within_window(left: list[int], right: list[int], dates: Sequence[dt.date | None]) -> bool:
-    known = [day for i in chain(left, right) if (day := dates[i]) is not None]
-    if len(known) < 2:
-        return True
-    return (max(known) - min(known)).days <= STORY_WINDOW_DAYS
+    return within_window([dates[i] for i in chain(left, right)])

@@ -147,11 +147,17 @@ def _folder_metadata(folder: Path) -> dict[str, dict[str, Any]]:
         raise IngestError(f"{path}: cannot read it: {exc}") from exc
     tables: dict[str, dict[str, Any]] = {}
     for name, table in document.items():
+        where = f'{path}: ["{name}"]'
         if not isinstance(table, dict) or set(table) - {"outlet", "url", "published"}:
-            raise IngestError(f'{path}: ["{name}"]: give a table with outlet, url and published only')
+            raise IngestError(f"{where}: give a table with outlet, url and published only")
+        for key in ("outlet", "url"):
+            if key in table and not isinstance(table[key], str):
+                raise IngestError(f"{where}.{key}: a string, not {table[key]!r}")
         published = table.get("published")
-        if published is not None and not isinstance(published, dt.date):
-            raise IngestError(f'{path}: ["{name}"].published: a date like 2020-12-22')
+        if isinstance(published, dt.datetime):
+            table = {**table, "published": published.date()}  # a date and time: its day
+        elif published is not None and not isinstance(published, dt.date):
+            raise IngestError(f"{where}.published: a date like 2020-12-22")
         tables[name] = table
     return tables
 

@@ -23,10 +23,17 @@ __all__ = ["escape_html_text", "escape_markdown", "flag_note", "render_markdown"
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]{}#<>!|~])")  # "#" and "{}": a closing "##" or "{: attr}" in a heading
 
 
+# A line that starts like a list item or a setext underline would start a block.
+_BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+=])")
+
+
 def escape_markdown(text: str) -> str:
-    """Article text, safe inline in Markdown: no emphasis, links, code or HTML; one line."""
+    """Article text, safe inline in Markdown: no emphasis, links, images, code, HTML or
+    block markers; one line. Also safe inside our inline ``<span>``s, whose content
+    CommonMark still reads as Markdown."""
     one_line = " ".join(text.split())
-    return _MARKDOWN_INLINE.sub(r"\\\1", html.escape(one_line, quote=False))
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", html.escape(one_line, quote=False))
+    return _BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped)
 
 
 def escape_html_text(text: str) -> str:

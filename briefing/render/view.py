@@ -61,7 +61,7 @@ def safe_url(url: str) -> str:
 
 def outlet_label(article: Article) -> str:
     """The outlet's name, else the file the article came from."""
-    return article.outlet_name or article.source.rsplit("/", 1)[-1]
+    return article.label
 
 
 def story_sources(story: Story) -> list[tuple[str, str]]:

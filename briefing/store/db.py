@@ -65,7 +65,7 @@ MIGRATIONS: tuple[str, ...] = (
     # for conditional GET.
     """
     CREATE TABLE fetched_articles (
-        id TEXT PRIMARY KEY,
+        id TEXT NOT NULL,
         source TEXT NOT NULL,
         outlet TEXT NOT NULL,
         url TEXT NOT NULL,
@@ -73,7 +73,8 @@ MIGRATIONS: tuple[str, ...] = (
         title_derived INTEGER NOT NULL,
         body TEXT NOT NULL,
         published TEXT,
-        fetched TEXT NOT NULL
+        fetched TEXT NOT NULL,
+        PRIMARY KEY (id, source)
     );
     CREATE TABLE feeds (
         url TEXT PRIMARY KEY,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import zipfile
 from pathlib import Path
@@ -126,3 +127,15 @@ def test_a_real_day_groups_an_event_across_outlets() -> None:
     listing = json.dumps([[m.article.title for m in s.members] for s in top], ensure_ascii=False)
     assert any(about(story, "الفيفا") for story in top), listing
     assert any(about(story, "النووي") for story in top), listing
+
+
+def test_reprints_published_weeks_apart_are_different_stories() -> None:
+    """Shared paragraphs join two articles into one story only within the date window."""
+    orient, sputnik = seeds()
+    apart = [
+        dataclasses.replace(orient, published=dt.date(2020, 12, 1)),
+        dataclasses.replace(sputnik, published=dt.date(2020, 12, 22)),
+    ]
+    assert len(find_stories(apart)) == 2
+    close = [dataclasses.replace(a, published=dt.date(2020, 12, 21 + i)) for i, a in enumerate(apart)]
+    assert len(find_stories(close)) == 1

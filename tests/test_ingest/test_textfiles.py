@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -7,7 +9,7 @@ import pytest
 
 from briefing.errors import IngestError
 from briefing.ingest import read_text_folder
-from briefing.ingest.textfiles import MAX_FILE_BYTES
+from briefing.ingest.textfiles import MAX_FILE_BYTES, read_folder
 from tests.conftest import SEEDS
 
 SEED_000 = "000_95590521fceed790.txt"
@@ -187,3 +189,29 @@ def test_json_records_are_articles_each(tmp_path: Path) -> None:
         (f"{tmp_path / '2015-07-21.json'}#4", "not a JSON object", "unreadable"),
         (f"{tmp_path / 'more.jsonl'}#2", "not valid JSON", "unreadable"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("url = 7", "url: a string, not 7"),
+        ("outlet = 42", "outlet: a string, not 42"),
+        ('published = "yesterday"', "published: a date like 2020-12-22"),
+        ('author = "x"', "give a table with outlet, url and published only"),
+    ],
+)
+def test_a_wrong_metadata_file_is_one_clear_error(tmp_path: Path, entry: str, message: str) -> None:
+    shutil.copy(SEEDS / SEED_001, tmp_path / SEED_001)
+    (tmp_path / "metadata.toml").write_text(f'["{SEED_001}"]\n{entry}\n', encoding="utf-8")
+    with pytest.raises(IngestError, match=re.escape(message)):
+        read_folder(tmp_path)
+
+
+def test_metadata_gives_outlet_url_and_day(tmp_path: Path) -> None:
+    shutil.copy(SEEDS / SEED_001, tmp_path / SEED_001)
+    (tmp_path / "metadata.toml").write_text(
+        f'["{SEED_001}"]\noutlet = "Sputnik Arabic"\nurl = "https://sputnik.example/1"\npublished = 2020-12-22T09:30:00\n',
+        encoding="utf-8",
+    )
+    [article] = read_folder(tmp_path).articles
+    assert (article.outlet, article.url, article.published) == ("Sputnik Arabic", "https://sputnik.example/1", dt.date(2020, 12, 22))

@@ -4,6 +4,7 @@ request ever leaving the machine while rendering hostile articles."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 import subprocess
@@ -17,8 +18,8 @@ from markdown_it import MarkdownIt
 from briefing.config import Config
 from briefing.pipeline import run_briefing
 from briefing.render import find_templates_dir, render_markdown, render_pdf
-from briefing.types import RunReport
-from tests.builders import article, briefing
+from briefing.types import Briefing, ListedArticle, RunReport, Story, StoryArticle
+from tests.builders import article, briefing, translation
 from tests.pdftools import arabic_lines_in_reading_order, dark_share, pdffonts, pdfinfo, pdftotext, without_space
 from tests.test_cluster.test_stories import FOOTBALL, WEATHER
 
@@ -149,11 +150,19 @@ HOSTILE = (
 )
 
 
-def hostile_briefing(url: str):  # type: ignore[no-untyped-def]
+def hostile_briefing(url: str) -> Briefing:
+    """Hostile text everywhere an article reaches: headlines, sentences, outlet names, URLs;
+    in a story of two articles (whose list names each), a one-article story, and the list
+    of other articles."""
     text = HOSTILE.format(url=url)
-    bad = article(f"عنوان {text}", body=f"نص {text}", url="javascript:alert(1)", outlet=f"Outlet {text}")
+    bad = article(f"- عنوان {text}", body=f"نص {text}", url="javascript:alert(1)", outlet=f"Outlet {text}")
+    copy = article(f"1. نسخة {text}", body=f"نص {text}", id="2" * 16, url="javascript:alert(2)", outlet=f"Okaz {text}")
     linked = article("خبر آخر", body="نص الخبر الآخر.", id="1" * 16, url=f"{url}/article?a=1&b=<2>", outlet="Sabq")
-    return briefing([(bad, f"Title {text}", [(f"جملة {text}", f"Sentence {text}")]), (linked, "Other", [("جملة.", "Sentence.")])])
+    other = article(f"+ خبر {text}", body=f"نص {text}", id="3" * 16, url=f"{url}/article?a=1&b=<2>", outlet=f"x {text}")
+    made = briefing([(bad, f"Title {text}", [(f"جملة {text}", f"Sentence {text}")]), (linked, "Other", [("جملة.", "Sentence.")])])
+    two = dataclasses.replace(made.stories[0], story=Story((StoryArticle(bad, copies=(copy,), shares=((f"Okaz {text}", 2),)), StoryArticle(copy))))
+    listed = ListedArticle(StoryArticle(other, copies=(copy,)), translation(other.title, f"- Title {text}"))
+    return dataclasses.replace(made, stories=(two, made.stories[1]), others=(listed,))
 
 
 def test_hostile_articles_render_as_text_and_fetch_nothing(local_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -176,7 +185,11 @@ def test_markdown_is_commonmark_with_no_html_links_or_images_from_articles(local
     inline = [child for token in tokens for child in (token.children or [])]
     assert not [t for t in inline if t.type == "image"]
     hrefs = [t.attrs["href"] for t in inline if t.type == "link_open"]
-    assert hrefs == [f"{url}/article?a=1&b=%3C2%3E"] * len(hrefs) and hrefs  # only the real article's link
+    assert hrefs == [f"{url}/article?a=1&b=%3C2%3E"] * len(hrefs) and hrefs  # only the real articles' links
+    # No headline starts a list or a heading of its own: one list of 3 story-article and
+    # other-article lines, and the contents list of 2.
+    assert [t.type for t in tokens].count("bullet_list_open") == 2
+    assert [t.type for t in tokens].count("ordered_list_open") == 1
     ours = ('<p class="', "</p>", '<div class="pair">', "</div>", '<span dir="rtl" lang="ar">', "</span>",
             '<span class="outlet">', '<span class="flags">', "<br>")
     raw = [t.content for t in [*tokens, *inline] if t.type in ("html_block", "html_inline")]
