@@ -383,7 +383,7 @@ def _featured_points(
     its articles are listed with the others, and the next story takes its place."""
     seen = StorySentences()
     budget = Budget(max_sentences=config.max_sentences, max_words=config.max_words)
-    featured = []
+    featured: list[tuple[Story, list[tuple[Sentence, Article]]]] = []
     for story in stories:
         if len(featured) == config.featured_stories:
             break
