@@ -266,7 +266,8 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
         return
     click.echo(f"record: {current.database}")
     click.echo(f"briefings published: {current.briefings_published}")
-    click.echo(f"articles waiting in {config.input_dir}: {current.articles_waiting}")
+    where = config.input_dir if not config.sources else f"{len(config.sources)} configured source(s)"
+    click.echo(f"articles waiting in {where}: {current.articles_waiting}")
     from briefing.schedule import next_run_time
 
     upcoming = next_run_time(config, dt.datetime.now(dt.UTC))
