@@ -268,6 +268,7 @@ def _poll_web(
         max_redirects=config.max_redirects,
     )
     polled: list[Article] = []
+    known = _kept_links(record)
     with make_client(limits) as client:
         for source in sources:
             url = source.location
@@ -276,7 +277,8 @@ def _poll_web(
                 if source.kind == "feed":
                     conditional = Conditional(*previous) if previous else None
                     result = read_feed(
-                        client, url, limits, conditional, outlet=source.outlet, fetch_pages=config.fetch_pages
+                        client, url, limits, conditional, outlet=source.outlet, fetch_pages=config.fetch_pages,
+                        known=known,
                     )
                     items, outcome = list(result.articles), f"{len(result.articles)} items"
                     skipped.extend(result.skipped)
@@ -302,6 +304,15 @@ def _poll_web(
                 record.keep_fetched(url, items, validators, outcome)
             polled.extend(items)
     return polled
+
+
+def _kept_links(record: Record | None) -> frozenset[str]:
+    if record is None:
+        return frozenset()
+    try:
+        return record.fetched_sources()
+    except sqlite3.Error:
+        return frozenset()  # a read-only record from before feeds were kept
 
 
 def _validators(record: Record | None, url: str) -> tuple[str | None, str | None] | None:

@@ -177,3 +177,22 @@ def test_the_same_item_from_two_feeds_credits_both_outlets(config: Config, model
     [story] = report.stories
     assert story["outlets"] == ["Sputnik Arabic", "RT Arabic"] and story["articles"] == 2
     assert report.articles_published == 1  # one text, published once
+
+
+def test_pages_of_items_already_kept_are_not_fetched_again(config: Config, model: object, server: TestServer) -> None:
+    """A feed that changed lists its old items too; only the new item's page is fetched."""
+
+    def teaser(story: object) -> str:
+        return rss_item(story, server.url(f"/news/{story.slug}.html"), description="<p>موجز الخبر.</p>")  # type: ignore[attr-defined]
+
+    for story in (AIN_ISSA, CENTRAL_BANK):
+        server.routes[f"/news/{story.slug}.html"] = respond(story_page(story).encode(), HTML)
+    server.routes["/rss.xml"] = respond(rss("سبوتنيك عربي", [teaser(AIN_ISSA)]), RSS)
+    sources = (Source("feed", server.url("/rss.xml"), "Sputnik Arabic"),)
+    first = run_briefing(web_config(config, *sources), date=DAY, decoder=model)  # type: ignore[arg-type]
+    assert first.articles_published == 1
+    server.routes["/rss.xml"] = respond(rss("سبوتنيك عربي", [teaser(CENTRAL_BANK), teaser(AIN_ISSA)]), RSS)
+    second = run_briefing(web_config(config, *sources), date=DAY + dt.timedelta(days=1), decoder=model)  # type: ignore[arg-type]
+    assert second.articles_published == 1 and second.stories[0]["title_ar"] == CENTRAL_BANK.title
+    pages = [path for path in server.paths() if path.startswith("/news/")]
+    assert pages == ["/news/ain-issa.html", "/news/central-bank.html"]

@@ -219,6 +219,7 @@ def read_feed(
     *,
     outlet: str = "",
     fetch_pages: bool = True,
+    known: frozenset[str] = frozenset(),
 ) -> FeedResult:
     """The articles of the RSS or Atom feed at ``url``.
 
@@ -226,7 +227,9 @@ def read_feed(
     entry whose text is shorter than ``MIN_FEED_TEXT_WORDS`` words has its linked page
     fetched (same limits) for the full article. Entries that fail become SkippedItems
     (source: the entry's link, else ``URL#N``); non-Arabic ones have kind "language".
-    Raises IngestError when the feed itself cannot be fetched or is not a feed.
+    Entries whose link is in ``known`` (kept from an earlier poll) are passed over, and
+    their pages not fetched again. Raises IngestError when the feed itself cannot be
+    fetched or is not a feed.
     """
     fetched = fetch(client, url, limits, conditional)
     if fetched.not_modified:
@@ -239,6 +242,8 @@ def read_feed(
     for number, entry in enumerate(parsed.entries, 1):
         link = str(entry.get("link") or "")
         source = link or f"{url}#{number}"
+        if link and link in known:
+            continue  # kept from an earlier poll: not fetched again (a changed feed lists old items too)
         try:
             article = _entry_article(client, entry, source, limits, outlet=outlet, fetch_pages=fetch_pages)
         except NotArabicError as exc:

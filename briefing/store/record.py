@@ -137,6 +137,10 @@ class Record:
             (source, _now(), outcome),
         )
 
+    def fetched_sources(self) -> frozenset[str]:
+        """The links of every article kept from the web (a feed need not fetch them again)."""
+        return frozenset(row[0] for row in self._db.execute("SELECT DISTINCT source FROM fetched_articles"))
+
     def validators(self, source: str) -> tuple[str | None, str | None] | None:
         row = self._db.execute("SELECT etag, last_modified FROM feeds WHERE url = ?", (source,)).fetchone()
         return (row[0], row[1]) if row and (row[0] or row[1]) else None
