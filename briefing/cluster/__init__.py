@@ -17,9 +17,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from itertools import chain
 
+from briefing.arabic.tokenize import word_tokens
 from briefing.cluster.copies import near_duplicate_pairs
 from briefing.cluster.reprints import paragraphs_of, shared_paragraph_counts
-from briefing.cluster.shingles import shingle_hashes, words_for_matching
+from briefing.cluster.shingles import shingle_hashes
 from briefing.cluster.stories import group_by_similarity, story_vectors, within_window
 from briefing.types import Article, Story, StoryArticle
 
@@ -43,7 +44,7 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
 
     # Near-duplicates: the longer text (or the earlier, on a tie) stands for the pair.
     # Each paragraph is normalised once, for this and for the reprints below.
-    paragraph_words = [[words_for_matching(p) for p in paragraphs_of(a.body)] for a in unique]
+    paragraph_words = [[word_tokens(p) for p in paragraphs_of(a.body)] for a in unique]
     words = [list(chain.from_iterable(paragraphs)) for paragraphs in paragraph_words]
     shingles = [shingle_hashes(w, COPY_SHINGLE_WORDS) for w in words]
     keeper = list(range(len(unique)))

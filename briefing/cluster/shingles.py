@@ -14,17 +14,10 @@ import zlib
 import numpy as np
 from numpy.typing import NDArray
 
-from briefing.arabic import normalize_for_matching, split_words
-
-__all__ = ["shingle_hashes", "words_for_matching"]
+__all__ = ["shingle_hashes"]
 
 _FNV_PRIME = np.uint64(0x100000001B3)
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
-
-
-def words_for_matching(text: str) -> list[str]:
-    """The normalised words of ``text`` (diacritics, hamza forms, digits folded)."""
-    return split_words(normalize_for_matching(text))
 
 
 # word -> CRC-32, shared by every call: hits are one dict lookup in C. Cleared when it

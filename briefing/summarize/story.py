@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from briefing.arabic import split_sentences
-from briefing.cluster.shingles import words_for_matching
+from briefing.arabic.tokenize import word_tokens
 from briefing.summarize import Budget, KeySentenceSelector
 from briefing.types import Article, Sentence, Story
 
@@ -64,7 +64,7 @@ def select_story_sentences(
             for sentence in ranking:
                 if not budget.admits(chosen.get(id(article), []), sentence):
                     break  # this article has given all it may
-                words = frozenset(words_for_matching(sentence.text))
+                words = frozenset(word_tokens(sentence.text))
                 if not words or seen.is_repeat(words) or story_seen.is_repeat(words):
                     continue
                 story_seen.add(words)
@@ -77,5 +77,5 @@ def select_story_sentences(
     for member in story.members:
         for sentence in sorted(chosen.get(id(member.article), []), key=lambda s: s.index):
             picked.append((sentence, member.article))
-            seen.add(frozenset(words_for_matching(sentence.text)))
+            seen.add(frozenset(word_tokens(sentence.text)))
     return picked
