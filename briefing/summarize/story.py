@@ -29,16 +29,13 @@ class StorySentences:
     """Remembers the sentences of a briefing so far, so none is chosen twice."""
 
     def __init__(self) -> None:
-        self._keys: set[str] = set()
         self._word_sets: list[frozenset[str]] = []
 
     def is_repeat(self, words: frozenset[str]) -> bool:
-        if " ".join(sorted(words)) in self._keys:
-            return True
+        """Most of ``words`` (or of an earlier sentence's) already said: an exact repeat included."""
         return any(len(words & other) >= REPEAT_OVERLAP * min(len(words), len(other)) for other in self._word_sets)
 
     def add(self, words: frozenset[str]) -> None:
-        self._keys.add(" ".join(sorted(words)))
         self._word_sets.append(words)
 
 
@@ -54,7 +51,6 @@ def select_story_sentences(
         title = "" if article.title_derived else article.title
         rankings.append((article, iter(selector.rank_sentences(sentences, title))))
     chosen: dict[int, list[Sentence]] = {}
-    story_seen = StorySentences()
     total = 0
     while rankings and total < count:
         still: list[tuple[Article, Iterator[Sentence]]] = []
@@ -65,9 +61,9 @@ def select_story_sentences(
                 if not budget.admits(chosen.get(id(article), []), sentence):
                     break  # this article has given all it may
                 words = frozenset(word_tokens(sentence.text))
-                if not words or seen.is_repeat(words) or story_seen.is_repeat(words):
+                if not words or seen.is_repeat(words):
                     continue
-                story_seen.add(words)
+                seen.add(words)
                 chosen.setdefault(id(article), []).append(sentence)
                 total += 1
                 still.append((article, ranking))
@@ -77,5 +73,4 @@ def select_story_sentences(
     for member in story.members:
         for sentence in sorted(chosen.get(id(member.article), []), key=lambda s: s.index):
             picked.append((sentence, member.article))
-            seen.add(frozenset(word_tokens(sentence.text)))
     return picked
