@@ -56,10 +56,6 @@ def source_links(story: Story) -> str:
     return ", ".join(_link(label, url) for label, url in view.story_sources(story))
 
 
-def outlet_line(story: Story) -> str:
-    return f"{view.plural(story.outlet_count, 'outlet')}, {view.plural(story.article_count, 'article')}"
-
-
 def listed_links(member: StoryArticle) -> str:
     parts = []
     url = view.safe_url(member.article.url)
@@ -88,7 +84,7 @@ def render_markdown(briefing: Briefing, templates_dir: Path, *, summarizer: str)
         outlet_label=view.outlet_label,
         outlet_md=outlet_md,
         source_links=source_links,
-        outlet_line=outlet_line,
+        outlet_line=view.coverage,
         reprint_notes=lambda story: [escape_markdown(note) for note in view.reprint_notes(story)],
         listed_links=listed_links,
     )

@@ -11,6 +11,7 @@ order, and carries its title, date, language and generator as metadata.
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 from typing import Any
@@ -51,15 +52,13 @@ def briefing_html(briefing: Briefing, templates_dir: Path, *, summarizer: str) -
     )
     environment.filters.update(
         outlet_label=view.outlet_label,
-        outlet_line=lambda story: f"{view.plural(story.outlet_count, 'outlet')}, {view.plural(story.article_count, 'article')}",
+        outlet_line=view.coverage,
         sources=view.story_sources,
         article_links=view.story_article_links,
         reprint_notes=view.reprint_notes,
         flag_text=lambda translation: "; ".join(view.flag_labels(translation)),
         safe_url=view.safe_url,
     )
-    used = {label for t in _translations(briefing) for label in view.flag_labels(t)}
-    legend = [(label, meaning) for label, meaning in view.FLAG_LEGEND.items() if any(u.startswith(label) for u in used)]
     page: str = environment.get_template("briefing.html.j2").render(
         date_iso=briefing.date.isoformat(),
         date_long=view.long_date(briefing.date),
@@ -68,7 +67,7 @@ def briefing_html(briefing: Briefing, templates_dir: Path, *, summarizer: str) -
         counts=view.counts_line(briefing),
         stories=briefing.stories,
         others=briefing.others,
-        legend=legend,
+        legend=view.legend({flag for t in _translations(briefing) for flag in t.flags}),
         model=briefing.model,
         summarizer=summarizer,
         font_faces=Markup(faces),
@@ -107,7 +106,9 @@ def _translations(briefing: Briefing) -> list[Translation]:
     ]
 
 
-def _font_faces() -> tuple[str, set[str]]:
+@functools.cache
+def _font_faces() -> tuple[str, frozenset[str]]:
+    """The @font-face rules and the font file URLs they name (looked up once per process)."""
     import fontpkg
 
     rules, allowed = [], set()
@@ -120,7 +121,7 @@ def _font_faces() -> tuple[str, set[str]]:
         rules.append(
             f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{url}"); font-weight: {weight}; font-style: {style}; }}'
         )
-    return "\n".join(rules), allowed
+    return "\n".join(rules), frozenset(allowed)
 
 
 class _LocalFilesOnly:
@@ -128,7 +129,7 @@ class _LocalFilesOnly:
 
     _fail_on_errors = False  # read by weasyprint.urls.fetch
 
-    def __init__(self, allowed: set[str]) -> None:
+    def __init__(self, allowed: frozenset[str]) -> None:
         import weasyprint.urls
 
         self._allowed = allowed

@@ -13,7 +13,10 @@ from briefing.types import Article, Briefing, Story, Translation
 __all__ = [
     "FLAG_LABELS",
     "counts_line",
+    "coverage",
     "flag_labels",
+    "legend",
+    "long_date",
     "outlet_label",
     "period_covered",
     "plural",
@@ -33,12 +36,12 @@ FLAG_LABELS = {
 }
 # What each mark tells the reader, for the legend on the first page.
 FLAG_LEGEND = {
-    "not translated": "the model returned Arabic, or the input unchanged",
-    "low confidence": "the model was unsure of its words (mean log-probability under the threshold)",
-    "repeated words": "the model looped on a word; decoded again, still repetitive",
-    "numbers differ from the Arabic": "a number in the English is not in the Arabic: read the Arabic",
-    "glossary term not applied": "a name from the glossary could not be placed; read the Arabic",
-    "too long: only its beginning was translated": "the sentence exceeded what the model takes",
+    "untranslated": "the model returned Arabic, or the input unchanged",
+    "low-confidence": "the model was unsure of its words (mean log-probability under the threshold)",
+    "repetition": "the model looped on a word; decoded again, still repetitive",
+    "numbers-changed": "a number in the English is not in the Arabic: read the Arabic",
+    "glossary-not-applied": "a name from the glossary could not be placed; read the Arabic",
+    "truncated": "the sentence exceeded what the model takes",
 }
 
 
@@ -71,6 +74,16 @@ def story_sources(story: Story) -> list[tuple[str, str]]:
         for article in (member.article, *member.copies):
             sources.setdefault(article.outlet_key, (outlet_label(article), safe_url(article.url)))
     return list(sources.values())
+
+
+def coverage(story: Story) -> str:
+    """"2 outlets, 3 articles"."""
+    return f"{plural(story.outlet_count, 'outlet')}, {plural(story.article_count, 'article')}"
+
+
+def legend(flags: set[str]) -> list[tuple[str, str]]:
+    """(mark, what it means) for each of ``flags``, in a fixed order."""
+    return [(FLAG_LABELS[flag], meaning) for flag, meaning in FLAG_LEGEND.items() if flag in flags]
 
 
 def story_article_links(story: Story) -> list[tuple[str, str]]:
@@ -126,14 +139,10 @@ def period_covered(briefing: Briefing) -> str:
     unknown = sum(1 for a in briefing.articles if a.published is None)
     if not dates:
         return "Articles new since the last briefing (publication dates not given)."
-    span = _long_date(dates[0]) if dates[0] == dates[-1] else f"{_long_date(dates[0])} to {_long_date(dates[-1])}"
+    span = long_date(dates[0]) if dates[0] == dates[-1] else f"{long_date(dates[0])} to {long_date(dates[-1])}"
     extra = f"; {plural(unknown, 'article')} without a date" if unknown else ""
     return f"Articles published {span}{extra}."
 
 
 def long_date(day: dt.date) -> str:
-    return _long_date(day)
-
-
-def _long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
