@@ -24,7 +24,7 @@ from typing import Any
 from briefing.arabic import normalize_for_matching, split_sentences, split_words
 from briefing.errors import IngestError
 from briefing.ingest.decode import decode_bytes
-from briefing.ingest.metadata import NotArabicError, date_in_text, require_arabic
+from briefing.ingest.metadata import NotArabicError, arabic_share, date_in_text, require_arabic
 from briefing.ingest.records import JSON_SUFFIXES, articles_from_json
 from briefing.types import Article, SkippedItem
 
@@ -211,7 +211,7 @@ def article_from_text(source: str, text: str) -> Article:
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(body_lines)).strip()
     if not body:
         raise IngestError("no article text after the title")
-    if not any(_is_arabic_letter(ch) for ch in body):
+    if arabic_share(body) == 0.0:
         raise NotArabicError("no Arabic text")
     require_arabic(f"{title}\n{body}")
     if derived:
@@ -281,6 +281,3 @@ def _is_sure_furniture(line: str) -> bool:
 def _is_short_unfinished(line: str) -> bool:
     return len(split_words(line)) <= FURNITURE_MAX_WORDS and not _SENTENCE_END.search(line)
 
-
-def _is_arabic_letter(ch: str) -> bool:
-    return "\u0600" <= ch <= "\u06ff" and ch.isalpha()
