@@ -24,8 +24,9 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from briefing.arabic import split_sentences
@@ -58,6 +59,7 @@ log = logging.getLogger(__name__)
 
 
 Clock = Callable[[], dt.datetime]
+T = TypeVar("T")
 Checkpoint = Callable[[str], None]
 
 
@@ -242,10 +244,7 @@ def gather_articles(
     # Articles kept from the web join only when web sources are configured: `--input DIR`
     # means that folder alone (the kept ones wait in the record for the next full run).
     if record is not None and any(s.is_web for s in sources):
-        try:
-            kept = record.fetched_articles(everything=everything, date=date)
-        except sqlite3.Error:
-            kept = []  # a read-only look at a record from before fetched articles
+        kept = _from_record(lambda: record.fetched_articles(everything=everything, date=date), [])
     kept_keys = {(a.id, a.source) for a in kept}
     # A dry run keeps nothing, so what it polled joins here (unless already kept).
     for article in [*kept, *([] if keep else [a for a in polled if (a.id, a.source) not in kept_keys])]:
@@ -268,11 +267,11 @@ def _poll_web(
         max_redirects=config.max_redirects,
     )
     polled: list[Article] = []
-    known = _kept_links(record)
+    known: frozenset[str] = _from_record(record.fetched_sources, frozenset()) if record is not None else frozenset()
     with make_client(limits) as client:
         for source in sources:
             url = source.location
-            previous = _validators(record, url)
+            previous = _from_record(partial(record.validators, url), None) if record is not None else None
             try:
                 if source.kind == "feed":
                     conditional = Conditional(*previous) if previous else None
@@ -306,22 +305,13 @@ def _poll_web(
     return polled
 
 
-def _kept_links(record: Record | None) -> frozenset[str]:
-    if record is None:
-        return frozenset()
+def _from_record(read: Callable[[], T], default: T) -> T:
+    """``read()`` from the record, or ``default`` when the record predates what it reads
+    (a read-only look at an old record must not fail: migrations run only on writing)."""
     try:
-        return record.fetched_sources()
+        return read()
     except sqlite3.Error:
-        return frozenset()  # a read-only record from before feeds were kept
-
-
-def _validators(record: Record | None, url: str) -> tuple[str | None, str | None] | None:
-    if record is None:
-        return None
-    try:
-        return record.validators(url)
-    except sqlite3.Error:
-        return None  # a read-only record from before feeds were kept
+        return default
 
 
 def _copies_of(gathered: Gathered, chosen: list[Article]) -> list[Article]:
