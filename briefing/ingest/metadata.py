@@ -75,6 +75,11 @@ def arabic_share(text: str) -> float:
     return len(_arabic_letter_pattern().findall(text)) / letters
 
 
+def has_arabic_letter(text: str) -> bool:
+    """Whether ``text`` holds any Arabic letter (stops at the first)."""
+    return _arabic_letter_pattern().search(text) is not None
+
+
 def is_arabic(text: str) -> bool:
     """Whether ``text`` is mostly Arabic letters (see ``MIN_ARABIC_SHARE``)."""
     return arabic_share(text) >= MIN_ARABIC_SHARE

@@ -24,7 +24,7 @@ from typing import Any
 from briefing.arabic import normalize_for_matching, split_sentences, split_words
 from briefing.errors import IngestError
 from briefing.ingest.decode import decode_bytes
-from briefing.ingest.metadata import NotArabicError, arabic_share, date_in_text, require_arabic
+from briefing.ingest.metadata import NotArabicError, date_in_text, has_arabic_letter, require_arabic
 from briefing.ingest.records import JSON_SUFFIXES, articles_from_json
 from briefing.types import Article, SkippedItem
 
@@ -211,7 +211,7 @@ def article_from_text(source: str, text: str) -> Article:
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(body_lines)).strip()
     if not body:
         raise IngestError("no article text after the title")
-    if arabic_share(body) == 0.0:
+    if not has_arabic_letter(body):
         raise NotArabicError("no Arabic text")
     require_arabic(f"{title}\n{body}")
     if derived:
