@@ -35,6 +35,9 @@ ABBREVIATIONS = frozenset(
 # An open quote longer than this (characters) is treated as never closed. Quoted
 # statements in news run to two or three sentences; 400 characters covers them.
 QUOTE_MAX_CHARS = 400
+# Characters looked at on either side of a dot to tell an abbreviation: the longest
+# listed is 4 ("أ.د."), initials like "U.S.A." a few more; 32 leaves room.
+ABBREVIATION_WINDOW = 32
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u200e\u200f]*\n\s*")
 _LINE_END = re.compile(r"[.!?؟…:][\"'»”’)\]]*[\s\u200e\u200f]*$")
@@ -68,9 +71,9 @@ def split_paragraph_sentences(paragraph: str) -> list[str]:
         for match in _END.finditer(line):
             if match.group("mark") == "..":
                 continue
-            if match.group("mark") == "." and _is_abbreviation(line[start : match.start()], line[match.end() :]):
+            if match.group("mark") == "." and _is_abbreviation(line, start, match.start(), match.end()):
                 continue
-            if _inside_quote(line[start : match.end()]):
+            if _inside_quote(line, start, match.end()):
                 continue
             _keep(sentences, line[start : match.end()])
             start = match.end()
@@ -84,31 +87,46 @@ def split_words(text: str) -> list[str]:
 
 
 def _join_wrapped_lines(paragraph: str) -> str:
-    lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
-    joined: list[str] = []
-    for line in lines:
-        if joined and not _LINE_END.search(joined[-1]):
-            joined[-1] = f"{joined[-1]} {line}"
+    # Lines are gathered into runs and each run joined once: appending to a growing
+    # string (or testing its end) per line would cost the square of a run's length.
+    runs: list[list[str]] = []
+    continues = False
+    for raw in paragraph.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        if continues:
+            runs[-1].append(line)
         else:
-            joined.append(line)
-    return "\n".join(joined)
+            runs.append([line])
+        continues = not _LINE_END.search(line)
+    return "\n".join(" ".join(run) for run in runs)
 
 
-def _is_abbreviation(before: str, after: str) -> bool:
-    token = _TOKEN_BEFORE.search(before)
+def _is_abbreviation(line: str, start: int, dot: int, after: int) -> bool:
+    """Whether the dot at ``line[dot]`` closes an abbreviation (the sentence began at ``start``).
+
+    Only a few characters either side are looked at (``ABBREVIATION_WINDOW``), so a line
+    of thousands of dots costs as much per dot as a short one.
+    """
+    window_start = max(start, dot - ABBREVIATION_WINDOW)
+    token = _TOKEN_BEFORE.search(line, window_start, dot)
     if token is None:
         return False
+    if token.start() == window_start > start and not line[window_start - 1].isspace():
+        return False  # a token longer than the window: no abbreviation is that long
     word = token.group(1).lstrip("(\"'«“")
-    glued = _TOKEN_AFTER.match(after)  # "ص.ب" seen at its first dot
+    glued = _TOKEN_AFTER.match(line, after, after + ABBREVIATION_WINDOW)  # "ص.ب" seen at its first dot
     if glued and f"{word}.{glued.group(1).rstrip('.')}" in ABBREVIATIONS:
         return True
     return word in ABBREVIATIONS or bool(_LATIN_INITIALS.match(word))
 
 
-def _inside_quote(text: str) -> bool:
-    """True when ``text`` (a sentence so far) has a quotation opened and not yet closed."""
-    if len(text) > QUOTE_MAX_CHARS:
-        return False
+def _inside_quote(line: str, start: int, end: int) -> bool:
+    """True when ``line[start:end]`` (a sentence so far) has a quotation opened and not yet closed."""
+    if end - start > QUOTE_MAX_CHARS:
+        return False  # checked before slicing: a long run costs nothing here
+    text = line[start:end]
     if text.count('"') % 2 == 1:
         return _open_quote_tail(text, '"')
     return any(text.count(opening) > text.count(closing) for opening, closing in _QUOTE_PAIRS.items())

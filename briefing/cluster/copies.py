@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["COPY_JACCARD", "near_duplicate_pairs"]
+__all__ = ["COPY_JACCARD", "MAX_GROUPS_COMPARED", "near_duplicate_pairs"]
 
 # Shingle sets at least this similar are one article. 0.8 keeps the re-posts seen in
 # SaudiNewsNet (same text, new byline or headline: Jaccard 0.85-1.0) and leaves apart
@@ -25,6 +25,14 @@ COPY_JACCARD = 0.8
 # 1 - (1 - 0.8**4)**32 > 0.9999; at 0.3, a pair is a (checked, then dropped) candidate
 # 23 % of the time, few enough to verify exactly.
 BANDS, ROWS = 32, 4
+# Groups an item is compared with in one bucket. Re-posts of one text fall into one
+# group, so one comparison settles them; a bucket holds items of several groups only when
+# different texts collide on a band, which happens to a handful at a time on a real day
+# (2015-07-21: no bucket holds more than 2 groups). 8 keeps such collisions checked and
+# the cost of a crafted bucket of many distinct texts linear.
+MAX_GROUPS_COMPARED = 8
+# Shingles hashed at a time: bounds the temporary to 8192 x 128 x 8 bytes (8 MB).
+MINHASH_BLOCK = 8192
 _PRIME = (1 << 61) - 1
 _SEED = 20151
 
@@ -32,8 +40,16 @@ _SEED = 20151
 def near_duplicate_pairs(
     shingle_sets: Sequence[NDArray[np.uint64]], threshold: float = COPY_JACCARD
 ) -> list[tuple[int, int, float]]:
-    """``(i, j, jaccard)`` for every pair (i < j) whose shingle sets (sorted distinct
-    hashes) have Jaccard >= ``threshold``."""
+    """``(i, j, jaccard)`` (i < j) linking near-duplicates: shingle sets (sorted distinct
+    hashes) with Jaccard >= ``threshold``. Enough pairs to connect every group of
+    near-duplicates, not every pair of it.
+
+    Within a bucket of candidates, an item is compared with one member of each group
+    already in the bucket (at most ``MAX_GROUPS_COMPARED`` of them), not with every
+    member: a thousand re-posts of one text share every bucket, and comparing all their
+    pairs would cost the square of their number. Items already in one group are not
+    compared again.
+    """
     signatures = _minhash(shingle_sets)
     buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
     for index, signature in enumerate(signatures):
@@ -41,18 +57,38 @@ def near_duplicate_pairs(
             continue
         for band in range(BANDS):
             buckets[(band, signature[band * ROWS : (band + 1) * ROWS].tobytes())].append(index)
-    candidates: set[tuple[int, int]] = set()
+    parent = list(range(len(shingle_sets)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    pairs: list[tuple[int, int, float]] = []
     for members in buckets.values():
-        if len(members) > 1:
-            candidates.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
-    pairs = []
-    for a, b in sorted(candidates):
-        first, second = shingle_sets[a], shingle_sets[b]
-        common = len(np.intersect1d(first, second, assume_unique=True))
-        jaccard = common / (len(first) + len(second) - common)
-        if jaccard >= threshold:
-            pairs.append((a, b, jaccard))
-    return pairs
+        if len(members) < 2:
+            continue
+        standing: list[int] = []  # one member of each group met in this bucket, the first few
+        for item in members:
+            mine = root(item)
+            if any(root(other) == mine for other in standing):
+                continue  # already joined to one of them, through another bucket
+            for other in standing:
+                jaccard = _jaccard(shingle_sets[other], shingle_sets[item])
+                if jaccard >= threshold:
+                    parent[mine] = root(other)
+                    pairs.append((min(other, item), max(other, item), jaccard))
+                    break
+            else:
+                if len(standing) < MAX_GROUPS_COMPARED:
+                    standing.append(item)
+    return sorted(pairs)
+
+
+def _jaccard(first: NDArray[np.uint64], second: NDArray[np.uint64]) -> float:
+    common = len(np.intersect1d(first, second, assume_unique=True))
+    return common / (len(first) + len(second) - common)
 
 
 def _minhash(shingle_sets: Sequence[NDArray[np.uint64]]) -> NDArray[np.uint64]:
@@ -61,10 +97,12 @@ def _minhash(shingle_sets: Sequence[NDArray[np.uint64]]) -> NDArray[np.uint64]:
     count = BANDS * ROWS
     a = rng.integers(1, 1 << 31, size=count, dtype=np.uint64)
     b = rng.integers(0, 1 << 31, size=count, dtype=np.uint64)
-    signatures = np.zeros((len(shingle_sets), count), dtype=np.uint64)
+    signatures = np.full((len(shingle_sets), count), np.iinfo(np.uint64).max, dtype=np.uint64)
     for index, shingles in enumerate(shingle_sets):
-        if len(shingles):
-            values = shingles >> np.uint64(32)  # the well-mixed high half of each 64-bit hash
+        # In blocks: a (shingles x hashes) product for a long text at once would take
+        # memory in proportion to its length times 128.
+        for start in range(0, len(shingles), MINHASH_BLOCK):
+            values = shingles[start : start + MINHASH_BLOCK] >> np.uint64(32)  # the well-mixed high half
             # (a * x + b) mod 2^61 - 1 with x < 2^32 and a < 2^31: the product fits in 64 bits.
-            signatures[index] = ((values[:, None] * a + b) % _PRIME).min(axis=0)
+            np.minimum(signatures[index], ((values[:, None] * a + b) % _PRIME).min(axis=0), out=signatures[index])
     return signatures

@@ -89,6 +89,22 @@ def group_by_similarity(
     pairs = sorted(_linked_pairs(vectors, link), key=lambda p: (-p[0], p[1], p[2]))
     parent = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    # Each group's sum of unit vectors: the mean cosine over all cross pairs of two groups
+    # is the dot product of their sums over the product of their sizes, so a merge test
+    # costs the terms of two groups, not the product of their sizes.
+    sums: dict[int, sparse.csr_matrix] = {}
+
+    # ... and its earliest and latest known dates, for the window test.
+    spans: dict[int, tuple[dt.date, dt.date]] = {i: (day, day) for i, day in enumerate(dates) if day is not None}
+
+    def group_sum(r: int) -> sparse.csr_matrix:
+        return sums[r] if r in sums else vectors[r]
+
+    def within(a: int, b: int) -> bool:
+        if a not in spans or b not in spans:
+            return True
+        (first_a, last_a), (first_b, last_b) = spans[a], spans[b]
+        return (max(last_a, last_b) - min(first_a, first_b)).days <= STORY_WINDOW_DAYS
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -99,6 +115,11 @@ def group_by_similarity(
     def union(a: int, b: int) -> None:
         if len(members[a]) < len(members[b]):
             a, b = b, a
+        sums[a] = group_sum(a) + group_sum(b)
+        sums.pop(b, None)
+        if b in spans:
+            first, last = spans.pop(b)
+            spans[a] = (min(first, spans[a][0]), max(last, spans[a][1])) if a in spans else (first, last)
         parent[b] = a
         members[a].extend(members.pop(b))
 
@@ -108,10 +129,9 @@ def group_by_similarity(
             union(ra, rb)
     for _, a, b in pairs:
         ra, rb = root(a), root(b)
-        if ra == rb or not _within_window(members[ra], members[rb], dates):
+        if ra == rb or not within(ra, rb):
             continue
-        left, right = members[ra], members[rb]
-        mean = float((vectors[left] @ vectors[right].T).sum()) / (len(left) * len(right))
+        mean = float(group_sum(ra).multiply(group_sum(rb)).sum()) / (len(members[ra]) * len(members[rb]))
         if mean >= merge:
             union(ra, rb)
     return sorted((sorted(group) for group in members.values()), key=lambda g: g[0])
@@ -133,7 +153,3 @@ def within_window(days: Sequence[dt.date | None]) -> bool:
     """Whether the known dates among ``days`` are at most ``STORY_WINDOW_DAYS`` apart."""
     known = [day for day in days if day is not None]
     return len(known) < 2 or (max(known) - min(known)).days <= STORY_WINDOW_DAYS
-
-
-def _within_window(left: list[int], right: list[int], dates: Sequence[dt.date | None]) -> bool:
-    return within_window([dates[i] for i in chain(left, right)])

@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from briefing.arabic.tokenize import content_terms, content_terms_of_texts, get_stemmer
 from briefing.types import Sentence
 
-__all__ = ["MMR_LAMBDA", "W_CENTRALITY", "W_POSITION", "W_TITLE", "SalienceSelector"]
+__all__ = ["MAX_RANKED_SENTENCES", "MAX_SENTENCE_TERMS", "MMR_LAMBDA", "W_CENTRALITY", "W_POSITION", "W_TITLE", "SalienceSelector"]
 
 # Weights: the best grid point on the EASC dev set (benchmarks/tune_salience.py; only
 # ratios matter, position is fixed at 1). Its 5-fold cross-validated ROUGE-2 is 0.432,
@@ -42,6 +42,15 @@ W_TITLE = 0.25
 # Redundancy penalty of MMR, tuned with the weights above. Outlets copy whole
 # paragraphs; 0.15 is enough for a near-copy (cosine ~1) to lose to the next sentence.
 MMR_LAMBDA = 0.15
+# Bounds on the work for one article, whatever its length: the vectors are dense
+# (sentences x terms), so an unbounded article would cost the square of its size.
+# Only the first MAX_RANKED_SENTENCES sentences are scored (the longest SaudiNewsNet
+# article of 2015-07-21 has 391 sentences, the 99.9th percentile 122, EASC's longest
+# 45); the rest follow in article order. A sentence counts its first MAX_SENTENCE_TERMS
+# terms (the longest there has 352, the 99th percentile 147; the model reads at most
+# ~200 tokens of a sentence anyway).
+MAX_RANKED_SENTENCES = 150
+MAX_SENTENCE_TERMS = 200
 
 class SalienceSelector:
     def __init__(
@@ -62,6 +71,8 @@ class SalienceSelector:
             yield from sentences
             return
         w_position, w_centrality, w_title, redundancy = self._weights
+        rest = sentences[MAX_RANKED_SENTENCES:]
+        sentences = sentences[:MAX_RANKED_SENTENCES]
         unit, title_vector = self._vectors(sentences, title)
         scores = w_position / np.arange(1, len(sentences) + 1)
         scores += w_centrality * (unit @ _normalised(unit.sum(axis=0)))
@@ -69,12 +80,13 @@ class SalienceSelector:
             scores += w_title * (unit @ title_vector)
         for i in _mmr_order(scores, unit, redundancy):
             yield sentences[i]
+        yield from rest
 
     def _vectors(self, sentences: list[Sentence], title: str) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
         """Unit TF-IDF rows (sentences x terms of this article) and the title's unit vector."""
         # Built with map/fromiter/repeat rather than a Python loop per word: this is the
         # hot path of a day's run.
-        term_lists = content_terms_of_texts([s.text for s in sentences], self._stem)
+        term_lists = [terms[:MAX_SENTENCE_TERMS] for terms in content_terms_of_texts([s.text for s in sentences], self._stem)]
         flat = list(chain.from_iterable(term_lists))
         ids = {term: i for i, term in enumerate(dict.fromkeys(flat))}
         n, width = len(sentences), max(len(ids), 1)
