@@ -19,8 +19,11 @@ in the working directory; ``briefing.toml`` in the user config directory
     [fetch]
     connect_timeout = 10          # seconds to connect to a site
     read_timeout = 20             # seconds without a byte before giving up
-    max_mb = 5                    # largest response read, in MB
+    total_timeout = 60            # seconds for a whole response, headers and redirects included
+    max_mb = 5                    # largest response read, in MB (after decompression)
     max_redirects = 5
+    max_items = 200               # feed items taken per feed and run; the rest wait for the next
+    allow_hosts = []              # other hosts a feed's items and redirects may lead to
     fetch_pages = true            # fetch a feed item's page when the feed gives only a summary
 
     [stories]
@@ -63,8 +66,11 @@ from the working directory.
 from __future__ import annotations
 
 import dataclasses
+import math
+import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,7 +78,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from briefing.errors import ConfigError
 
-__all__ = ["CONFIG_FILE_NAME", "Config", "Source", "database_path", "find_config_file", "load_config"]
+__all__ = [
+    "CONFIG_FILE_NAME",
+    "Config",
+    "Source",
+    "available_cores",
+    "database_path",
+    "find_config_file",
+    "load_config",
+    "toml_document",
+]
 
 CONFIG_FILE_NAME = "briefing.toml"
 
@@ -99,6 +114,11 @@ COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int16", "float32")
 
 
 SOURCE_KINDS = ("folder", "feed", "page")
+# Feed items taken per feed and run (the rest wait for the next run). A busy Arabic
+# outlet's feed lists 20-100 items and a day brings at most a few hundred new ones per
+# outlet; 200 covers that, and stops a hostile feed of 10,000 teasers from making
+# 10,000 page requests in one run.
+DEFAULT_MAX_ITEMS = 200
 # Stories shown in full: ten is what a morning reader goes through (the issue's default).
 DEFAULT_FEATURED_STORIES = 10
 # Key sentences per featured story, from all its articles: five covers who, what, where,
@@ -127,8 +147,12 @@ class Config:
     """Configured sources; none means the folder ``input_dir``."""
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
+    total_timeout: float = 60.0
     max_mb: float = 5.0
     max_redirects: int = 5
+    max_items: int = DEFAULT_MAX_ITEMS
+    allow_hosts: tuple[str, ...] = ()
+    """Hosts a feed's items and redirects may lead to, beside the configured sources' own."""
     fetch_pages: bool = True
     featured_stories: int = DEFAULT_FEATURED_STORIES
     story_sentences: int = DEFAULT_STORY_SENTENCES
@@ -170,43 +194,75 @@ class Config:
                 raise ConfigError(f"sources[{number}]: give one of folder, feed or page")
             if source.is_web and not re.match(r"https?://[^/\s]+", source.location):
                 raise ConfigError(f"sources[{number}].{source.kind}: {source.location!r} is not an http(s) URL")
-        if self.connect_timeout <= 0 or self.read_timeout <= 0:
-            raise ConfigError("fetch.connect_timeout / fetch.read_timeout: seconds, more than 0")
-        if self.max_mb <= 0:
-            raise ConfigError("fetch.max_mb: megabytes, more than 0")
-        if self.max_redirects < 0:
-            raise ConfigError("fetch.max_redirects: 0 or more")
-        if self.featured_stories < 0:
-            raise ConfigError("stories.featured: 0 or more")
-        if self.story_sentences < 1:
-            raise ConfigError("stories.sentences: 1 or more")
+        for name, bounds in _RANGES.items():
+            bounds.check(_FIELD_KEYS[name], getattr(self, name))
+        for host in self.allow_hosts:
+            if not _HOST.fullmatch(host):
+                raise ConfigError(f"fetch.allow_hosts: {host!r} is not a host name like news.example.com")
         if self.timezone:
             try:
                 ZoneInfo(self.timezone)
             except (ZoneInfoNotFoundError, ValueError):
                 raise ConfigError(f"output.timezone: unknown time zone {self.timezone!r}") from None
-        if self.max_sentences < 0:
-            raise ConfigError("summary.max_sentences: must be 0 (no limit) or more")
-        if self.max_words < 0:
-            raise ConfigError("summary.max_words: must be 0 (no limit) or more")
         if self.compute_type not in COMPUTE_TYPES:
             raise ConfigError(f"translate.compute_type: must be one of {', '.join(COMPUTE_TYPES)}")
-        if self.threads < 0:
-            raise ConfigError("translate.threads: must be 0 (all cores) or more")
         if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", self.schedule_time):
             raise ConfigError(f"schedule.time: {self.schedule_time!r} is not a time like 07:00")
-        if self.misfire_grace < 1:
-            raise ConfigError("schedule.misfire_grace: seconds, 1 or more")
         try:
             from apscheduler.triggers.cron.fields import DayOfWeekField
 
             DayOfWeekField("day_of_week", self.schedule_days)
         except ValueError:
             raise ConfigError(f"schedule.days: {self.schedule_days!r} is not a cron day_of_week (e.g. mon-fri)") from None
-        if self.lock_wait < 0:
-            raise ConfigError("store.lock_wait: seconds, 0 or more")
-        if self.min_confidence > 0:
-            raise ConfigError("translate.min_confidence: a log-probability, 0 or below")
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, else the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Range:
+    """The values a number may take: finite, from ``low`` to ``high``; says so when it is not."""
+
+    low: float
+    high: float | Callable[[], float]
+    rule: str
+    """The range in words, for the message: "seconds, more than 0 and at most 300"."""
+    low_open: bool = False
+    """``low`` itself is not allowed (a timeout of 0)."""
+
+    def check(self, key: str, value: float) -> None:
+        high = self.high() if callable(self.high) else self.high
+        below = value <= self.low if self.low_open else value < self.low
+        if not math.isfinite(value) or below or value > high:
+            raise ConfigError(f"{key}: {self.rule.format(high=high)}, not {value!r}")
+
+
+# Every number of the configuration, with the range it is checked against (README,
+# "Configuration"). The upper bounds stop values that would hang a run (a timeout of a
+# year), exhaust the machine (100,000 decoding threads abort CTranslate2) or overflow a
+# date (a misfire grace of 10^20 seconds), while leaving every sensible setting room.
+_RANGES: dict[str, _Range] = {
+    "connect_timeout": _Range(0, 300, "seconds, more than 0 and at most 300", low_open=True),
+    "read_timeout": _Range(0, 600, "seconds, more than 0 and at most 600", low_open=True),
+    "total_timeout": _Range(0, 3600, "seconds, more than 0 and at most 3600", low_open=True),
+    "max_mb": _Range(0, 1000, "megabytes, more than 0 and at most 1000", low_open=True),
+    "max_redirects": _Range(0, 20, "0 to 20"),
+    "max_items": _Range(1, 100_000, "1 to 100000"),
+    "featured_stories": _Range(0, 1000, "0 to 1000"),
+    "story_sentences": _Range(1, 100, "1 to 100"),
+    "max_sentences": _Range(0, 1000, "0 (no limit) to 1000"),
+    "max_words": _Range(0, 100_000, "0 (no limit) to 100000"),
+    "threads": _Range(0, available_cores, "0 (all cores) to {high} (the cores of this machine)"),
+    "min_confidence": _Range(-100, 0, "a mean log-probability, from -100 to 0"),
+    "lock_wait": _Range(0, 86_400, "seconds, 0 to 86400 (a day)"),
+    "misfire_grace": _Range(1, 86_400, "seconds, 1 to 86400 (a day)"),
+}
+_HOST = re.compile(r"(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*", re.IGNORECASE)
 
 
 # TOML section.key -> (Config field, expected type). Paths are resolved against the file.
@@ -235,7 +291,10 @@ _KEYS: dict[str, tuple[str, type]] = {
     "fetch.connect_timeout": ("connect_timeout", float),
     "fetch.read_timeout": ("read_timeout", float),
     "fetch.max_mb": ("max_mb", float),
+    "fetch.total_timeout": ("total_timeout", float),
     "fetch.max_redirects": ("max_redirects", int),
+    "fetch.max_items": ("max_items", int),
+    "fetch.allow_hosts": ("allow_hosts", tuple),
     "fetch.fetch_pages": ("fetch_pages", bool),
     "stories.featured": ("featured_stories", int),
     "stories.sentences": ("story_sentences", int),
@@ -243,6 +302,10 @@ _KEYS: dict[str, tuple[str, type]] = {
 
 
 _OPTIONAL = {"argos_packages_dir", "templates_dir", "glossary", "database"}
+_FIELD_KEYS = {name: dotted for dotted, (name, _) in _KEYS.items()}
+_TABLES = frozenset(dotted.partition(".")[0] for dotted in _KEYS) | {"sources"}
+# A configuration file is a few KB; this bounds what is read if the path is wrong.
+MAX_CONFIG_BYTES = 1_000_000
 
 
 def find_config_file(explicit: Path | None, cwd: Path, user_config_dir: Path) -> Path | None:
@@ -265,15 +328,36 @@ def load_config(path: Path | None = None, **overrides: Any) -> Config:
     return config
 
 
+def toml_document(text: str) -> dict[str, Any]:
+    """The TOML document in ``text``; ValueError saying what is wrong (depth included:
+    the standard parser recurses, and a file nested 100,000 deep would exhaust the stack)."""
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise ValueError("not valid TOML: nested too deeply") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"not valid TOML: {exc}") from None
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from exc
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 1_000_000} MB: not a configuration file")
+    try:
+        document = toml_document(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"cannot read config file {path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
     values: dict[str, Any] = {}
     for section, table in document.items():
+        if section not in _TABLES:
+            known = ", ".join(f"[{t}]" for t in sorted(_TABLES - {"sources"}))
+            raise ConfigError(f"{path}: unknown table [{section}] (known: {known} and [[sources]])")
         if section == "sources":
             values["sources"] = _read_sources(path, table)
             continue
@@ -326,6 +410,10 @@ def _coerce(path: Path, dotted: str, value: Any, kind: type) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{path}: {dotted}: expected a number, got {value!r}")
         return float(value)
+    if kind is tuple:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{path}: {dotted}: expected a list of strings, got {value!r}")
+        return tuple(item.strip().lower() for item in value)
     if kind is bool and not isinstance(value, bool):
         raise ConfigError(f"{path}: {dotted}: expected true or false, got {value!r}")
     if kind is str and not isinstance(value, str):

@@ -45,15 +45,16 @@ def test_config_file_search_order(tmp_path: Path) -> None:
     ("toml", "message"),
     [
         ("[translate]\ncompute_type = \"fp8\"\n", "translate.compute_type: must be one of"),
-        ("[summary]\nmax_words = -1\n", "summary.max_words: must be 0 (no limit) or more"),
+        ("[summary]\nmax_words = -1\n", "summary.max_words: 0 (no limit) to 100000, not -1"),
         ("[input]\ndir = \"\"\n", "input.dir: must not be empty"),
         ("[input]\ndir = 3\n", "input.dir: expected a path string, got 3"),
-        ("title = \"x\"\n", "title: expected a [title] table"),
+        ("title = \"x\"\n", "unknown table [title]"),
+        ("input = \"x\"\n", "input: expected a [input] table"),
         ('[[sources]]\nfeed = "ftp://example.com/rss"\n', "sources[1].feed: 'ftp://example.com/rss' is not an http(s) URL"),
         ('[[sources]]\nfolder = "a"\nfeed = "https://x.org/"\n', "sources[1]: give exactly one of folder, feed or page"),
         ('[[sources]]\nfeeds = "https://x.org/"\n', "sources[1]: unknown key 'feeds'"),
         ('[sources]\nfeed = "https://x.org/"\n', "sources: write each source as a [[sources]] table"),
-        ("[stories]\nfeatured = -1\n", "stories.featured: 0 or more"),
+        ("[stories]\nfeatured = -1\n", "stories.featured: 0 to 1000, not -1"),
     ],
 )
 def test_wrong_values_name_their_key(tmp_path: Path, toml: str, message: str) -> None:
@@ -61,3 +62,69 @@ def test_wrong_values_name_their_key(tmp_path: Path, toml: str, message: str) ->
     path.write_text(toml, encoding="utf-8")
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
         load_config(path)
+
+
+# Break 9 of the attack on the daily job (issue 11): numbers that aborted the process,
+# gave tracebacks or silently turned a check off, and a misspelled table that was accepted.
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[translate]\nthreads = 100000\n", "translate.threads: 0 (all cores) to "),
+        ("[fetch]\nmax_mb = nan\n", "fetch.max_mb: megabytes, more than 0 and at most 1000, not nan"),
+        ("[fetch]\nmax_mb = inf\n", "fetch.max_mb: megabytes, more than 0 and at most 1000, not inf"),
+        ("[fetch]\nread_timeout = nan\n", "fetch.read_timeout: seconds, more than 0 and at most 600, not nan"),
+        ("[fetch]\nread_timeout = inf\n", "fetch.read_timeout: seconds, more than 0 and at most 600, not inf"),
+        ("[fetch]\nconnect_timeout = 0\n", "fetch.connect_timeout: seconds, more than 0 and at most 300, not 0.0"),
+        ("[fetch]\ntotal_timeout = 1e9\n", "fetch.total_timeout: seconds, more than 0 and at most 3600"),
+        ("[fetch]\nmax_items = 0\n", "fetch.max_items: 1 to 100000, not 0"),
+        ("[fetch]\nallow_hosts = [\"http://x.org/\"]\n", "fetch.allow_hosts: 'http://x.org/' is not a host name"),
+        ("[fetch]\nallow_hosts = \"x.org\"\n", "fetch.allow_hosts: expected a list of strings"),
+        ("[translate]\nmin_confidence = nan\n", "translate.min_confidence: a mean log-probability, from -100 to 0, not nan"),
+        ("[translate]\nmin_confidence = -inf\n", "translate.min_confidence: a mean log-probability, from -100 to 0, not -inf"),
+        ("[store]\nlock_wait = nan\n", "store.lock_wait: seconds, 0 to 86400 (a day), not nan"),
+        ("[store]\nlock_wait = inf\n", "store.lock_wait: seconds, 0 to 86400 (a day), not inf"),
+        ("[schedule]\nmisfire_grace = 100000000000000000\n", "schedule.misfire_grace: seconds, 1 to 86400 (a day)"),
+        ("[outptu]\n", "unknown table [outptu] (known: "),
+        ("[output]\n[outptu]\ndir = 'x'\n", "unknown table [outptu]"),
+        ("a = " + "[" * 100_000 + "\n", "not valid TOML: nested too deeply"),
+        ("[summary]\nmax_sentences = 5000\n", "summary.max_sentences: 0 (no limit) to 1000, not 5000"),
+    ],
+)
+def test_break_9_every_number_is_finite_and_in_range_and_every_table_known(
+    tmp_path: Path, toml: str, message: str
+) -> None:
+    path = tmp_path / "briefing.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert message in str(caught.value)
+
+
+def test_threads_may_be_every_core_but_not_more(tmp_path: Path) -> None:
+    from briefing.config import available_cores
+
+    assert load_config(None, threads=available_cores()).threads == available_cores()
+    with pytest.raises(ConfigError, match="translate.threads"):
+        load_config(None, threads=available_cores() + 1)
+
+
+def test_a_config_file_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "briefing.toml"
+    path.write_bytes(b"[output]\ndir = '\xff'\n")
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_config(path)
+
+
+def test_a_bad_templates_folder_is_a_configuration_error(tmp_path: Path) -> None:
+    from briefing.render import find_templates_dir
+    from tests.conftest import REPO
+
+    with pytest.raises(ConfigError, match="render.templates_dir: .* lacks briefing.md.j2"):
+        find_templates_dir(tmp_path)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("briefing.md.j2", "briefing.html.j2", "briefing.css"):
+        (broken / name).write_text((REPO / "templates" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (broken / "briefing.md.j2").write_text("{% for x in %}", encoding="utf-8")
+    with pytest.raises(ConfigError, match="render.templates_dir: .*briefing.md.j2, line 1"):
+        find_templates_dir(broken)

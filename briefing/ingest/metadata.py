@@ -18,11 +18,13 @@ __all__ = [
     "MAX_YEAR",
     "MIN_ARABIC_SHARE",
     "MIN_YEAR",
+    "EmptyError",
     "NotArabicError",
     "arabic_share",
     "date_in_text",
     "is_arabic",
     "require_arabic",
+    "skip_kind",
 ]
 
 # A text is Arabic when at least this share of its letters are Arabic. Arabic news
@@ -40,6 +42,19 @@ MAX_YEAR = 2100
 
 class NotArabicError(IngestError):
     """The item reads fine but is not in Arabic: reported as a language skip, not a failure."""
+
+
+class EmptyError(IngestError):
+    """The item holds no article text (an empty file or record): reported as kind ``empty``, not a failure."""
+
+
+def skip_kind(error: IngestError) -> str:
+    """The ``SkippedItem.kind`` an ingest error stands for."""
+    if isinstance(error, NotArabicError):
+        return "language"
+    if isinstance(error, EmptyError):
+        return "empty"
+    return "unreadable"
 
 
 def _is_arabic_letter(ch: str) -> bool:

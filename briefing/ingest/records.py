@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from briefing.errors import IngestError
-from briefing.ingest.metadata import NotArabicError, date_in_text
+from briefing.ingest.metadata import date_in_text, skip_kind
 from briefing.types import Article, SkippedItem
 
 __all__ = ["JSON_SUFFIXES", "articles_from_json"]
 
 JSON_SUFFIXES = (".json", ".jsonl")
+NESTED_TOO_DEEPLY = "nested too deeply (arrays or objects inside each other beyond the parser's limit)"
 _TEXT_FIELDS = ("content", "text", "body")
 # SaudiNewsNet has only the crawl time, which is the publication day give or take hours.
 _DATE_FIELDS = ("date", "published", "date_extracted")
@@ -43,7 +44,7 @@ def articles_from_json(path: Path, text: str) -> Iterator[Article | SkippedItem]
         url = _text_field(record, "url")
         source = url or where
         if not body:
-            yield SkippedItem(source=source, reason="empty content")
+            yield SkippedItem(source=source, reason="empty content", kind="empty")
             continue
         title = record.get("title") if isinstance(record.get("title"), str) else ""
         # A record's title is its own field: put it on a line of its own, set apart, as
@@ -51,11 +52,8 @@ def articles_from_json(path: Path, text: str) -> Iterator[Article | SkippedItem]
         combined = f"{title.strip()}\n\n{body}" if title and title.strip() else body
         try:
             article = article_from_text(source, combined)
-        except NotArabicError as exc:
-            yield SkippedItem(source=source, reason=str(exc), kind="language")
-            continue
         except IngestError as exc:
-            yield SkippedItem(source=source, reason=str(exc))
+            yield SkippedItem(source=source, reason=str(exc), kind=skip_kind(exc))
             continue
         yield dataclasses.replace(
             article, outlet=_text_field(record, "source"), url=url, published=_record_date(record) or date_in_text(article.body)
@@ -87,11 +85,17 @@ def _records(path: Path, text: str) -> Iterator[tuple[int, Any]]:
                     yield number, json.loads(line)
                 except ValueError as exc:
                     yield number, _Broken(str(exc))
+                except RecursionError:
+                    yield number, _Broken(NESTED_TOO_DEEPLY)
         return
     try:
         data = json.loads(text)
     except ValueError as exc:
         raise IngestError(f"not valid JSON: {exc}") from exc
+    except RecursionError:
+        # The C parser counts its depth against the interpreter's recursion limit: a
+        # document nested deeper than that is refused, the other files carry on.
+        raise IngestError(f"not valid JSON: {NESTED_TOO_DEEPLY}") from None
     records = data if isinstance(data, list) else [data]
     yield from enumerate(records, 1)
 

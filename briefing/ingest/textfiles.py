@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import logging
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,13 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from briefing.arabic import normalize_for_matching, split_sentences, split_words
+from briefing.config import toml_document
 from briefing.errors import IngestError
-from briefing.ingest.decode import decode_bytes
-from briefing.ingest.metadata import NotArabicError, date_in_text, has_arabic_letter, require_arabic
+from briefing.ingest.decode import decode_bytes, decode_text
+from briefing.ingest.metadata import EmptyError, NotArabicError, date_in_text, has_arabic_letter, require_arabic, skip_kind
 from briefing.ingest.records import JSON_SUFFIXES, articles_from_json
 from briefing.types import Article, SkippedItem
 
 __all__ = [
+    "MAX_ARTICLE_CHARS",
     "MAX_FILE_BYTES",
     "METADATA_FILE",
     "FolderRead",
@@ -50,6 +51,11 @@ MAX_FILE_BYTES = 2_000_000
 # A JSON file holds many articles: a busy day of SaudiNewsNet is ~15 MB. 200 MB bounds
 # memory (the file is parsed whole) while taking a month of a national press.
 MAX_JSON_FILE_BYTES = 200_000_000
+# Longest text taken as one article, whatever brought it (a file, a JSON record, a feed
+# entry, a page): the 2 MB file cap in Arabic UTF-8 (two bytes a letter) is about a
+# million characters. Every later pass is linear in this, and some keep one number per
+# word, so it also bounds the memory one article can take.
+MAX_ARTICLE_CHARS = 1_000_000
 # A first line is a title only if it is short and has no sentence-ending mark.
 # Arabic headlines run 6-15 words (the seed's has 10); 25 leaves margin.
 TITLE_MAX_WORDS = 25
@@ -100,13 +106,12 @@ def read_folder(folder: Path, outlet: str = "") -> FolderRead:
         try:
             items = list(_articles_of_file(path))
         except IngestError as exc:
-            log.warning("skipped %s: %s", path, exc)
-            kind = "language" if isinstance(exc, NotArabicError) else "unreadable"
-            skipped.append(SkippedItem(source=str(path), reason=str(exc), kind=kind))
+            log.info("skipped %s: %s", path, exc)
+            skipped.append(SkippedItem(source=str(path), reason=str(exc), kind=skip_kind(exc)))
             continue
         for item in items:
             if isinstance(item, SkippedItem):
-                log.warning("skipped %s: %s", item.source, item.reason)
+                log.info("skipped %s: %s", item.source, item.reason)
                 skipped.append(item)
                 continue
             item = _with_metadata(item, described.get(path.name, {}), outlet)
@@ -121,19 +126,33 @@ def read_folder(folder: Path, outlet: str = "") -> FolderRead:
     return FolderRead(articles, skipped, copies)
 
 
-def _articles_of_file(path: Path) -> Iterable[Article | SkippedItem]:
+def _articles_of_file(path: Path) -> Iterator[Article | SkippedItem]:
+    """The file's articles, and what was left out or repaired in it."""
     data = _read_bounded(path)
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
         from briefing.ingest.decode import charset_from_html
         from briefing.ingest.html import article_from_html
 
-        return [article_from_html(str(path), decode_bytes(data, charset_from_html(data)))]
-    text = decode_bytes(data)
+        decoded = decode_text(data, charset_from_html(data))
+        yield from _repair_note(str(path), decoded.repair)
+        yield article_from_html(str(path), decoded.text)
+        return
+    decoded = decode_text(data)
+    yield from _repair_note(str(path), decoded.repair)
     if suffix in JSON_SUFFIXES:
-        return articles_from_json(path, text)
-    article = article_from_text(str(path), text)
-    return [dataclasses.replace(article, published=date_in_text(article.body))]
+        yield from articles_from_json(path, decoded.text)
+        return
+    article = article_from_text(str(path), decoded.text)
+    yield dataclasses.replace(article, published=date_in_text(article.body))
+
+
+def _repair_note(source: str, repair: str | None) -> list[SkippedItem]:
+    """A ``repaired`` entry: the item is used, but the reader should know its text was mended."""
+    if repair is None:
+        return []
+    log.info("%s: %s", source, repair)
+    return [SkippedItem(source=source, reason=repair, kind="repaired")]
 
 
 def _folder_metadata(folder: Path) -> dict[str, dict[str, Any]]:
@@ -142,8 +161,8 @@ def _folder_metadata(folder: Path) -> dict[str, dict[str, Any]]:
     if not path.is_file():
         return {}
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        document = toml_document(_read_bounded(path).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
         raise IngestError(f"{path}: cannot read it: {exc}") from exc
     tables: dict[str, dict[str, Any]] = {}
     for name, table in document.items():
@@ -202,15 +221,22 @@ def decode_article_bytes(data: bytes) -> str:
 
 
 def article_from_text(source: str, text: str) -> Article:
+    """The article in ``text``: its title, its body without furniture, its id.
+
+    Raises EmptyError when there is no article text, NotArabicError when it is not
+    Arabic, IngestError when it is longer than ``MAX_ARTICLE_CHARS``.
+    """
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise IngestError(f"text longer than {MAX_ARTICLE_CHARS:,} characters; too long for one article")
     lines = _drop_trailing_furniture([line.strip() for line in text.splitlines()])
     if not any(lines):
-        raise IngestError("no article text (only page furniture)")
+        raise EmptyError("no article text (only page furniture)")
     title, body_lines, derived = _take_title(lines)
     # Keep the line structure: blank lines end paragraphs, single breaks may be wraps
     # (the sentence splitter decides); runs of blank lines become one.
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(body_lines)).strip()
     if not body:
-        raise IngestError("no article text after the title")
+        raise EmptyError("no article text after the title")
     if not has_arabic_letter(body):
         raise NotArabicError("no Arabic text")
     require_arabic(f"{title}\n{body}")

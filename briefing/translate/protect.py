@@ -13,17 +13,19 @@ flags it.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 
 from briefing.arabic.normalize import normalize_for_matching, to_ascii_digits
+from briefing.config import toml_document
 from briefing.errors import ConfigError
 
 __all__ = ["PLACEHOLDER_PREFIX", "Glossary", "Protected", "load_glossary", "protect", "restore"]
 
+# A glossary is a few thousand terms at most (a few hundred KB); larger is not one.
+MAX_GLOSSARY_BYTES = 5_000_000
 PLACEHOLDER_PREFIX = "ZQ"
 _LETTERS = "ABCDEFGHIJKLMNOPRSTUVWXY"  # no Q or Z: "ZQZ" would read as a new prefix
 # Proclitics that may lead a term: and, so, with, for, like, and combinations.
@@ -62,15 +64,23 @@ def load_glossary(path: Path | None = None) -> Glossary:
         text = resources.files("briefing.translate").joinpath("data/glossary.toml").read_text(encoding="utf-8")
         where = "starter glossary"
     else:
+        where = str(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            with path.open("rb") as handle:
+                data = handle.read(MAX_GLOSSARY_BYTES + 1)
+            text = data.decode("utf-8")
         except OSError as exc:
             raise ConfigError(f"translate.glossary: cannot read {path}: {exc.strerror or exc}") from exc
-        where = str(path)
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"translate.glossary: {path} is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+        if len(data) > MAX_GLOSSARY_BYTES:
+            raise ConfigError(f"translate.glossary: {path} is larger than {MAX_GLOSSARY_BYTES // 1_000_000} MB")
     try:
-        table = tomllib.loads(text).get("terms", {})
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+        table = toml_document(text).get("terms", {})
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: give the terms as a [terms] table")
     terms: dict[tuple[str, ...], str] = {}
     for arabic, english in table.items():
         if not isinstance(english, str) or not english.strip():

@@ -184,7 +184,7 @@ def test_json_records_are_articles_each(tmp_path: Path) -> None:
     ]
     assert articles[0].body.splitlines()[0].startswith("كشفت مصادر خاصة")
     assert [(s.source, s.reason.split(":")[0], s.kind) for s in skipped] == [
-        ("http://okaz.com.sa/a2", "empty content", "unreadable"),
+        ("http://okaz.com.sa/a2", "empty content", "empty"),
         ("http://okaz.com.sa/a3", "same text as http", "duplicate"),
         (f"{tmp_path / '2015-07-21.json'}#4", "not a JSON object", "unreadable"),
         (f"{tmp_path / 'more.jsonl'}#2", "not valid JSON", "unreadable"),
