@@ -12,14 +12,8 @@ import httpx
 import pytest
 
 from briefing.errors import IngestError
-from briefing.ingest.web import (
-    Conditional,
-    FetchLimits,
-    fetch,
-    make_client,
-    read_feed,
-    read_page,
-)
+from briefing.ingest.fetch import Conditional, FetchLimits, FetchPolicy, fetch, make_client
+from briefing.ingest.web import read_feed, read_page
 from briefing.types import SkippedItem
 from tests.httpserver import Handler, TestServer, endless, redirect, respond, serve, stall, with_validators
 from tests.test_ingest.news import (
@@ -48,9 +42,14 @@ def server() -> Iterator[TestServer]:
         yield running
 
 
+def policy(server: TestServer) -> FetchPolicy:
+    """The policy of a run whose one configured source is on the test server."""
+    return FetchPolicy.for_sources([server.url("/")])
+
+
 @pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with make_client(LIMITS) as made:
+def client(server: TestServer) -> Iterator[httpx.Client]:
+    with make_client(LIMITS, policy(server)) as made:
         yield made
 
 
@@ -139,7 +138,7 @@ def test_pages_in_arabic_charsets_decode_exactly(
     html = story_page(AIN_ISSA, meta_charset=meta).encode(codec, errors="xmlcharrefreplace")  # "©" as "&#169;"
     server.routes["/page.html"] = respond(html, content_type)
 
-    article = read_page(client, server.url("/page.html"), LIMITS)
+    article = read_page(client, server.url("/page.html"), LIMITS).article
 
     assert article.title == AIN_ISSA.title
     assert article.body == AIN_ISSA.body
@@ -168,7 +167,7 @@ def elapsed_error(call: Callable[..., object], *args: object, **kwargs: object) 
 def test_a_server_that_does_not_answer_times_out(server: TestServer) -> None:
     server.routes["/slow.xml"] = stall(30)
     limits = dataclasses.replace(LIMITS, read_timeout=0.2)
-    with make_client(limits) as client:
+    with make_client(limits, policy(server)) as client:
         message, seconds = elapsed_error(read_feed, client, server.url("/slow.xml"), limits)
     assert message == "timed out after 0.2 s waiting for 127.0.0.1 to send data"
     assert seconds < 2
@@ -177,7 +176,7 @@ def test_a_server_that_does_not_answer_times_out(server: TestServer) -> None:
 def test_a_body_that_drips_forever_is_cut_at_the_overall_deadline(server: TestServer) -> None:
     server.routes["/drip.html"] = endless(b"<p>", interval=0.05)  # each read is quick; the whole never ends
     limits = dataclasses.replace(LIMITS, read_timeout=1.0, total_timeout=0.5)
-    with make_client(limits) as client:
+    with make_client(limits, policy(server)) as client:
         message, seconds = elapsed_error(read_page, client, server.url("/drip.html"), limits)
     assert message == "timed out after 0.5 s: the response was still arriving"
     assert seconds < 2
@@ -186,7 +185,7 @@ def test_a_body_that_drips_forever_is_cut_at_the_overall_deadline(server: TestSe
 def test_an_endless_body_is_cut_at_the_size_cap(server: TestServer) -> None:
     server.routes["/endless.xml"] = endless(b"<item>" * 10_000)  # no Content-Length to go by
     limits = dataclasses.replace(LIMITS, max_bytes=200_000)
-    with make_client(limits) as client:
+    with make_client(limits, policy(server)) as client:
         message, seconds = elapsed_error(read_feed, client, server.url("/endless.xml"), limits)
     assert message == "response larger than 0.2 MB"
     assert seconds < 2
@@ -195,7 +194,7 @@ def test_an_endless_body_is_cut_at_the_size_cap(server: TestServer) -> None:
 def test_a_body_announced_too_big_is_refused(server: TestServer) -> None:
     server.routes["/big.html"] = respond(b"x" * 300_000, HTML)
     limits = dataclasses.replace(LIMITS, max_bytes=200_000)
-    with make_client(limits) as client:
+    with make_client(limits, policy(server)) as client:
         message, _ = elapsed_error(read_page, client, server.url("/big.html"), limits)
     assert message == "response larger than 0.2 MB"
 
@@ -210,7 +209,7 @@ def test_a_redirect_loop_stops_at_the_limit(server: TestServer, client: httpx.Cl
 def test_redirects_are_followed_and_the_final_url_kept(server: TestServer, client: httpx.Client) -> None:
     server.routes["/old/ain-issa"] = redirect("/news/ain-issa.html", status=301)
     serve_pages(server, AIN_ISSA)
-    article = read_page(client, server.url("/old/ain-issa"), LIMITS)
+    article = read_page(client, server.url("/old/ain-issa"), LIMITS).article
     assert (article.source, article.url) == (server.url("/old/ain-issa"), link(server, AIN_ISSA))
 
 
@@ -281,7 +280,7 @@ def test_failing_entries_are_skipped_and_reported_and_the_others_come_through(
     assert [(a.title, a.body) for a in result.articles] == [(AIN_ISSA.title, AIN_ISSA.body), (RAIN.title, RAIN.body)]
     assert result.skipped == (
         SkippedItem(source=missing, reason="HTTP 404 Not Found"),
-        SkippedItem(source=server.url("/rss.xml#3"), reason="no article text in the feed entry"),
+        SkippedItem(source=server.url("/rss.xml#3"), reason="no article text in the feed entry", kind="empty"),
         SkippedItem(
             source=server.url("/news/copy.html"), reason=f"same text as {link(server, AIN_ISSA)}", kind="duplicate"
         ),
@@ -336,11 +335,13 @@ def test_only_http_urls_are_fetched(client: httpx.Client) -> None:
     assert message == "not an http(s) URL: file:///etc/passwd"
 
 
-def test_a_refused_connection_is_reported(client: httpx.Client) -> None:
+def test_a_refused_connection_is_reported() -> None:
     with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    message, _ = elapsed_error(fetch, client, f"http://127.0.0.1:{port}/feed.xml", LIMITS)
+    url = f"http://127.0.0.1:{port}/feed.xml"
+    with make_client(LIMITS, FetchPolicy.for_sources([url])) as client:
+        message, _ = elapsed_error(fetch, client, url, LIMITS)
     assert message.startswith("cannot connect to 127.0.0.1: ")
 
 
