@@ -2,12 +2,14 @@
 
 Exit codes (scripts rely on them):
 
-    0  done; every input was used (duplicates are dropped silently: exit 0)
+    0  done; every source was read (items left out for what they are, not for a
+       failure: duplicates, empty records, other languages, refused links, do not count)
     1  done, but some inputs could not be read (listed in the report and the log)
     2  usage error (unknown command or flag, bad value)
     3  configuration error (bad config file or value, missing input folder)
     4  no translation model installed (nothing was written)
-    5  translation or rendering failed (nothing was written)
+    5  the run failed: translation, rendering, the record (a full disk), or an internal
+       error; nothing was written
     6  a model package could not be installed
     7  another run is in progress (waited store.lock_wait seconds)
     8  the date already has a briefing and new articles wait (use --force to rebuild it)
@@ -45,6 +47,7 @@ EXIT_LOCKED = 7
 EXIT_ALREADY_PUBLISHED = 8
 
 log = logging.getLogger("briefing")
+_VERBOSITY = [0]  # set by the -v count of this invocation
 
 
 def _exit_code_for(error: BriefingError) -> int:
@@ -63,14 +66,46 @@ def _exit_code_for(error: BriefingError) -> int:
 
 def _fail(error: BriefingError, *, as_json: bool = False, date: str | None = None) -> NoReturn:
     """One line on stderr and the documented exit code; with --json, an error report on stdout too."""
-    code = _exit_code_for(error)
-    click.echo(f"briefing: error: {error}", err=True)
+    _report_failure(str(error), _exit_code_for(error), as_json=as_json, date=date)
+
+
+def _report_failure(message: str, code: int, *, as_json: bool, date: str | None, prefix: str = "error") -> NoReturn:
+    click.echo(f"briefing: {prefix}: {message}", err=True)
     if as_json:
-        click.echo(json.dumps({"date": date, "error": str(error), "exit_code": code, "outputs": None}, ensure_ascii=False))
+        click.echo(json.dumps({"date": date, "error": message, "exit_code": code, "outputs": None}, ensure_ascii=False))
     sys.exit(code)
 
 
+# How the summary line names each kind of skipped item (``SkippedItem.kind``).
+_SKIP_LABELS = {
+    "unreadable": "could not be read",
+    "empty": "empty (nothing to read)",
+    "language": "not in Arabic",
+    "duplicate": "duplicates (kept once)",
+    "blocked": "links not followed (not a configured site or address)",
+    "deferred": "feeds with items left for the next run",
+    "repaired": "used with stray bytes replaced",
+}
+
+
+def _print_skipped(skipped: Any, verbose: bool) -> None:
+    """One line per kind of skipped item (each item too with -v): a real day leaves out
+    hundreds of empty records and copies, and a line for each would bury what matters."""
+    by_kind: dict[str, list[Any]] = {}
+    for item in skipped:
+        by_kind.setdefault(item.kind, []).append(item)
+    for kind, items in by_kind.items():
+        label = _SKIP_LABELS.get(kind, kind)
+        first = items[0]
+        more = f"; {len(items) - 1} more with -v" if len(items) > 1 and not verbose else ""
+        click.echo(f"skipped {len(items)} {label}: {first.source}: {first.reason}{more}", err=True)
+        if verbose:
+            for item in items[1:]:
+                click.echo(f"  skipped {item.source}: {item.reason}", err=True)
+
+
 def _setup_logging(verbosity: int) -> None:
+    _VERBOSITY[0] = verbosity
     level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
     handler: logging.Handler
     if sys.stderr.isatty():
@@ -168,8 +203,7 @@ def generate(
             )
         else:
             click.echo("no new articles; nothing written", err=True)
-        for item in report.skipped:
-            click.echo(f"skipped {item.source}: {item.reason}", err=True)
+        _print_skipped(report.skipped, verbose=_VERBOSITY[0] > 0)
     sys.exit(EXIT_SKIPPED_INPUTS if report.had_failures else EXIT_OK)
 
 
@@ -337,5 +371,45 @@ def models_install(ctx: click.Context, archive: Path | None) -> None:
     click.echo(f"installed {installed.label} ({installed.from_code}->{installed.to_code}) in {installed.path}")
 
 
-def main() -> None:
-    cli(prog_name="briefing")
+def main(argv: list[str] | None = None) -> None:
+    """The ``briefing`` command. Every failure ends in one line on stderr and its exit
+    code, and with ``--json`` in one error object on stdout, usage errors included; an
+    unexpected error's traceback goes to the log at ``-v``, never to the user as such."""
+    args = sys.argv[1:] if argv is None else argv
+    as_json = "--json" in args
+    try:
+        cli.main(args=args, prog_name="briefing", standalone_mode=False)
+    except click.UsageError as error:
+        error.show()
+        if as_json:
+            date = _option_value(args, "--date")
+            payload = {"date": date, "error": error.format_message(), "exit_code": EXIT_USAGE, "outputs": None}
+            click.echo(json.dumps(payload, ensure_ascii=False))
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("briefing: interrupted", err=True)
+        sys.exit(EXIT_FAILED)
+    except MemoryError:
+        log.info("out of memory", exc_info=True)
+        _report_failure("out of memory; nothing written", EXIT_FAILED, as_json=as_json, date=_option_value(args, "--date"))
+    except Exception as error:  # a bug or a failure nobody foresaw: one line, the traceback at -v
+        log.info("internal error", exc_info=True)
+        message = f"{type(error).__name__}: {error}".rstrip(": ")
+        hint = "" if _VERBOSITY[0] else " (run with -v for the traceback)"
+        _report_failure(
+            f"{message}; nothing written{hint}", EXIT_FAILED, as_json=as_json, date=_option_value(args, "--date"),
+            prefix="internal error",
+        )
+
+
+def _option_value(args: list[str], flag: str) -> str | None:
+    """The value given to ``flag`` (``--date X`` or ``--date=X``), as typed; None if absent."""
+    for index, arg in enumerate(args):
+        if arg == flag and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(f"{flag}="):
+            return arg.partition("=")[2]
+    return None

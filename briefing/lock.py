@@ -7,15 +7,18 @@ killed run never leaves a stale lock behind.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from briefing.errors import LockedError
+from briefing.errors import LockedError, StoreError
 
 __all__ = ["LOCK_POLL_S", "run_lock"]
+
+log = logging.getLogger(__name__)
 
 # How often a waiting run retries the lock: often enough to start promptly, rarely
 # enough to cost nothing.
@@ -25,8 +28,11 @@ LOCK_POLL_S = 0.2
 @contextmanager
 def run_lock(path: Path, wait_s: float) -> Iterator[None]:
     """Hold the lock at ``path``, waiting up to ``wait_s`` seconds for another run to finish."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(f"cannot open the run lock {path}: {exc.strerror or exc}") from exc
     try:
         deadline = time.monotonic() + wait_s
         while True:
@@ -41,8 +47,11 @@ def run_lock(path: Path, wait_s: float) -> Iterator[None]:
                         f"waited {wait_s:g} s. Try again when it has finished."
                     ) from None
                 time.sleep(LOCK_POLL_S)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)  # who holds it, for the message above
+        except OSError as exc:  # a full disk: the lock is held all the same
+            log.info("could not write the pid into %s: %s", path, exc.strerror or exc)
         yield
     finally:
         os.close(fd)  # releases the lock

@@ -3,7 +3,8 @@
 ``run_briefing`` makes the briefing for one date:
 
 1. find the translation model (fail before reading or writing anything if there is none);
-   then take the run lock and open the record;
+   then take the run lock, open the record, and settle what an interrupted run left
+   (``publish.reconcile``);
 2. read the articles from every source (folders; feeds and pages, whose articles are kept
    in the record), reporting the items it cannot use, and choose the ones this briefing
    covers (by default: not yet in a published briefing);
@@ -11,8 +12,9 @@
 4. select the featured stories' key sentences, across their articles, none twice;
 5. translate every title and key sentence in one batched call;
 6. render the Markdown, and the PDF from it;
-7. write both into ``OUT/YYYY-MM-DD/`` atomically;
-8. mark the articles as published, in one transaction.
+7. publish: both files into ``OUT/YYYY-MM-DD/``, noted in the record before they are
+   renamed into place, and the articles marked as published once they are
+   (``publish.publish``).
 """
 
 from __future__ import annotations
@@ -32,10 +34,12 @@ from zoneinfo import ZoneInfo
 from briefing.arabic import split_sentences
 from briefing.cluster import find_stories
 from briefing.config import Config, Source, database_path
-from briefing.errors import AlreadyPublishedError, BriefingError, IngestError, RenderError, StoreError
+from briefing.errors import AlreadyPublishedError, BriefingError, IngestError, StoreError
 from briefing.ingest.textfiles import read_folder
 from briefing.lock import run_lock
-from briefing.render import find_templates_dir, remove_stale_temporaries, render_markdown, render_pdf, write_atomically
+from briefing.publish import publish, reconcile
+from briefing.render import find_templates_dir, render_markdown, render_pdf
+from briefing.store.record import PENDING_KINDS
 from briefing.store import Record, RunRow, TranslationMemory, open_database, read_only_record
 from briefing.summarize import Budget, KeySentenceSelector, get_selector
 from briefing.summarize.story import StorySentences, select_story_sentences
@@ -134,8 +138,9 @@ def run_briefing(
     """Make the briefing for ``date`` (default: today by ``clock``) and return what the run did.
 
     ``checkpoint(name)`` is called at the points where a crash matters most ("ingest",
-    "translate", "between-files", "before-commit"); the crash-safety tests kill the
-    process there. It does nothing otherwise.
+    "translate", then publishing's "staged", "intent", "between-files", "before-commit"
+    and "committed"); the crash-safety tests kill the process there. It does nothing
+    otherwise.
     """
     date = date or briefing_date(config, clock())
     templates_dir = find_templates_dir(config.templates_dir)
@@ -148,21 +153,41 @@ def run_briefing(
     database = database_path(config)
     with run_lock(database.with_suffix(".lock"), config.lock_wait):
         connection = open_database(database)
-        record = Record(connection)
-        run_id = record.begin_run(date)
-        outcome, report = "failed", None
         try:
-            engine = build_engine(config, decoder, connection)
-            report = _run(config, date, engine, selector, templates_dir, record, choice, checkpoint)
-            outcome = "published" if report.markdown is not None else "nothing new"
-            return report
-        except BriefingError as error:
-            outcome = f"failed: {error}"
-            raise
+            record = Record(connection)
+            run_id = _store(lambda: record.begin_run(date), database)
+            outcome, report = "failed", None
+            try:
+                _store(lambda: reconcile(record, config.out_dir, database.parent / "unrecorded"), database)
+                engine = build_engine(config, decoder, connection)
+                report = _store(
+                    lambda: _run(config, date, engine, selector, templates_dir, record, choice, checkpoint), database
+                )
+                outcome = "published" if report.markdown is not None else "nothing new"
+                return report
+            except BriefingError as error:
+                outcome = f"failed: {error}"
+                raise
+            except Exception as error:
+                outcome = f"failed: internal error: {type(error).__name__}: {error}"
+                raise
+            finally:
+                counts = (report.articles_read, report.articles_new, report.articles_published) if report else (0, 0, 0)
+                try:
+                    record.finish_run(run_id, outcome[:1000], *counts)
+                except sqlite3.Error as exc:  # a full disk must not hide the run's own error
+                    log.warning("could not note the run's outcome in the record: %s", exc)
         finally:
-            counts = (report.articles_read, report.articles_new, report.articles_published) if report else (0, 0, 0)
-            record.finish_run(run_id, outcome, *counts)
             connection.close()
+
+
+def _store(step: Callable[[], T], database: Path) -> T:
+    """``step()``, with the record's own failures (a full disk, a locked or broken file)
+    reported as StoreError naming the record, in one line."""
+    try:
+        return step()
+    except sqlite3.Error as exc:
+        raise StoreError(f"the record {database}: {exc}") from exc
 
 
 def _dry_run(config: Config, date: dt.date, selector: KeySentenceSelector, choice: ArticleChoice) -> RunReport:
@@ -258,49 +283,66 @@ def _poll_web(
     """Poll each feed and page; one outlet's failure is reported and the others go on."""
     if not sources:
         return []
-    from briefing.ingest.web import Conditional, FetchLimits, make_client, read_feed, read_page
+    from briefing.ingest.fetch import Conditional, FetchLimits, FetchPolicy, make_client
+    from briefing.ingest.web import read_feed, read_page
 
     limits = FetchLimits(
         connect_timeout=config.connect_timeout,
         read_timeout=config.read_timeout,
+        total_timeout=config.total_timeout,
         max_bytes=int(config.max_mb * 1_000_000),
         max_redirects=config.max_redirects,
     )
+    policy = FetchPolicy.for_sources((s.location for s in config.effective_sources if s.is_web), config.allow_hosts)
     polled: list[Article] = []
     known: frozenset[str] = _from_record(record.fetched_sources, frozenset()) if record is not None else frozenset()
-    with make_client(limits) as client:
+    with make_client(limits, policy) as client:
         for source in sources:
             url = source.location
             previous = _from_record(partial(record.validators, url), None) if record is not None else None
+            left_out: list[tuple[str, str]] = []
             try:
                 if source.kind == "feed":
                     conditional = Conditional(*previous) if previous else None
                     result = read_feed(
                         client, url, limits, conditional, outlet=source.outlet, fetch_pages=config.fetch_pages,
-                        known=known,
+                        known=known, max_items=config.max_items, policy=policy,
                     )
                     items, outcome = list(result.articles), f"{len(result.articles)} items"
                     skipped.extend(result.skipped)
-                    # After a 304, or when an entry failed for a reason that may pass (its
-                    # page timed out), keep the old validators: the next poll then gets
-                    # the whole feed again and retries that entry.
-                    failed = any(item.kind == "unreadable" for item in result.skipped)
-                    validators = previous if (result.not_modified or failed) else (
+                    left_out = [(item.source, item.kind) for item in result.skipped if item.source != url]
+                    if result.deferred:
+                        skipped.append(SkippedItem(
+                            source=url,
+                            reason=f"{result.deferred} more new items wait for the next run (fetch.max_items = {config.max_items})",
+                            kind="deferred",
+                        ))
+                    # After a 304, when an entry failed for a reason that may pass (its page
+                    # timed out), or when entries wait beyond max_items, keep the old
+                    # validators: the next poll then gets the whole feed again.
+                    retry = result.deferred or any(item.kind in PENDING_KINDS for item in result.skipped)
+                    validators = previous if (result.not_modified or retry) else (
                         (result.conditional.etag, result.conditional.last_modified) if result.conditional else None
                     )
                     if result.not_modified:
                         outcome = "not modified"
                 else:
-                    items, outcome, validators = [read_page(client, url, limits, outlet=source.outlet)], "1 page", None
+                    read = read_page(client, url, limits, outlet=source.outlet)
+                    items, outcome, validators = [read.article], "1 page", None
+                    skipped.extend(read.notes)
             except IngestError as exc:
-                log.warning("skipped %s: %s", url, exc)
+                log.info("skipped %s: %s", url, exc)
                 skipped.append(SkippedItem(source=url, reason=str(exc)))
                 if keep and record is not None:
                     record.note_poll_failure(url, f"failed: {exc}")
                 continue
+            except Exception as exc:  # one outlet's surprise must not cost the others (MemoryError included)
+                log.info("skipped %s after an internal error", url, exc_info=True)
+                skipped.append(SkippedItem(source=url, reason=f"internal error: {type(exc).__name__}: {exc}"))
+                continue
             log.info("%s %s: %s", source.kind, url, outcome)
             if keep and record is not None:
-                record.keep_fetched(url, items, validators, outcome)
+                record.keep_fetched(url, items, validators, outcome, left_out)
             polled.extend(items)
     return polled
 
@@ -461,7 +503,7 @@ def _run(
         articles_published=0,
     )
     if not stories:
-        log.warning("no new articles for %s; nothing written", date)
+        log.info("no new articles for %s; nothing written", date)
         return report
     # 5. Translation: every headline and the key sentences, one batch.
     shown = {id(story) for story, _ in featured}
@@ -488,19 +530,18 @@ def _run(
     markdown_text = render_markdown(briefing, templates_dir, summarizer=config.summarizer)
     pdf_bytes = render_pdf(briefing, templates_dir, summarizer=config.summarizer)
 
-    # 7. Publish both files.
+    # 7. Publish both files, and mark the articles as published once they are in place.
     folder = config.out_dir / date.isoformat()
     markdown_path = folder / f"briefing-{date.isoformat()}.md"
     pdf_path = folder / f"briefing-{date.isoformat()}.pdf"
-    _publish(
-        folder,
+    publish(
+        record,
+        date,
         {markdown_path: markdown_text.encode("utf-8"), pdf_path: pdf_bytes},
-        after_rename=lambda path: checkpoint("between-files") if path == markdown_path else None,
+        briefing.articles,
+        checkpoint=checkpoint,
     )
     log.info("wrote %s and %s", markdown_path, pdf_path)
-    checkpoint("before-commit")
-    # 8. Only now, both files in place, mark the articles as published (one transaction).
-    record.publish(date, markdown_path, pdf_path, briefing.articles)
 
     key_translations = [point.translation for featured_story in briefing.stories for point in featured_story.points]
     by_model = sum(1 for t in key_translations if t.origin == "model")
@@ -519,16 +560,3 @@ def _run(
         pdf=pdf_path,
         stories=tuple(_story_summary(story, translations) for story in stories),
     )
-
-
-def _publish(folder: Path, files: dict[Path, bytes], after_rename: Callable[[Path], None]) -> None:
-    """Write the briefing files; on failure leave no trace of this run in ``out/``."""
-    created = not folder.exists()
-    for stale in remove_stale_temporaries(folder):
-        log.info("removed %s, left by an interrupted run", stale)
-    try:
-        write_atomically(files, after_rename=after_rename)
-    except OSError as exc:
-        if created and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-        raise RenderError(f"cannot write the briefing into {folder}: {exc.strerror or exc}") from exc

@@ -15,6 +15,7 @@ __all__ = [
     "KeyPoint",
     "KeySentences",
     "ListedArticle",
+    "PendingFile",
     "RunReport",
     "Sentence",
     "SkippedItem",
@@ -195,14 +196,30 @@ class Briefing:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingFile:
+    """One file of a briefing being published: where it goes, what it holds, its temporaries."""
+
+    path: Path
+    sha256: str
+    """Hash of the new content: tells, after a crash, whether ``path`` already holds it."""
+    temporary: Path
+    """The complete new file under a hidden name, renamed to ``path`` to publish it."""
+    backup: Path | None
+    """A hard link to what ``path`` held before (a rebuild), put back if the publication is undone."""
+
+
+@dataclass(frozen=True, slots=True)
 class SkippedItem:
     """An input that was reported and left out, and why."""
 
     source: str
     reason: str
     kind: str = "unreadable"
-    """``"unreadable"`` (a failure the user should look at), ``"language"`` (not Arabic) or
-    ``"duplicate"`` (same text as another item)."""
+    """``"unreadable"`` (a failure the user should look at: the only kind that makes the run
+    exit 1), ``"empty"`` (nothing to read), ``"language"`` (not Arabic), ``"duplicate"``
+    (same text as another item), ``"blocked"`` (a link the fetch policy refused),
+    ``"deferred"`` (feed items beyond ``fetch.max_items``, left for the next run) or
+    ``"repaired"`` (used, but stray bytes of its text were replaced)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -169,7 +169,7 @@ def test_bad_inputs_are_skipped_reported_and_the_briefing_still_made(tmp_path: P
     assert report["skipped"] == [
         {"source": str(inbox / "binary.txt"), "reason": "binary file (contains NUL bytes)", "kind": "unreadable"},
         {"source": str(inbox / "copy.txt"), "reason": f"same text as {inbox / '001.txt'}", "kind": "duplicate"},
-        {"source": str(inbox / "empty.txt"), "reason": "empty file", "kind": "unreadable"},
+        {"source": str(inbox / "empty.txt"), "reason": "empty file", "kind": "empty"},
     ]
     assert report["articles_read"] == 4 and report["articles_new"] == 1
     assert Path(report["outputs"]["pdf"]).is_file()

@@ -84,6 +84,25 @@ MIGRATIONS: tuple[str, ...] = (
         outcome TEXT NOT NULL
     );
     """,
+    # 4: feed items left out (not Arabic, a duplicate, a refused link: never fetched again;
+    # a failure: retried a few times), and briefings being published: the files a run is
+    # about to rename into place, recorded before it does, so the next run can finish or
+    # undo a publication that was interrupted between the renames and the commit.
+    """
+    CREATE TABLE feed_items (
+        link TEXT PRIMARY KEY,
+        feed TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        last_seen TEXT NOT NULL
+    );
+    CREATE TABLE publishing (
+        date TEXT PRIMARY KEY,
+        files TEXT NOT NULL,
+        articles TEXT NOT NULL,
+        started TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Seconds a writer waits for another process's transaction (the scheduler and a manual
@@ -120,5 +139,6 @@ def _migrate(connection: sqlite3.Connection) -> None:
             connection.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
             connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
             raise

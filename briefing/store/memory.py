@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = ["MemoryEntry", "TranslationMemory"]
+
+log = logging.getLogger(__name__)
 
 # SQLite's default limit on bound parameters is 32766; look up in chunks well below it.
 LOOKUP_CHUNK = 500
@@ -41,17 +44,23 @@ class TranslationMemory:
         return found
 
     def remember(self, model: str, entries: Iterable[MemoryEntry]) -> None:
+        """Keep the entries. The memory is a cache: when it cannot be written (a full disk),
+        the run goes on with the translations it has, and they are decoded again next time."""
         rows = [(model, e.source, e.output, e.score, e.confidence, int(e.re_decoded)) for e in entries]
         if not rows:
             return
-        self._db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO translation_memory (model, source, output, score, confidence, re_decoded) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO translation_memory (model, source, output, score, confidence, re_decoded) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:  # a failed COMMIT has rolled back already
+                    self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            log.warning("translation memory not updated (%s): %d translations will be decoded again", exc, len(rows))

@@ -9,15 +9,32 @@ publish the article twice.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.types import Article
+from briefing.types import Article, PendingFile
 
-__all__ = ["PublishedBriefing", "Record", "RunRow", "read_only_record"]
+__all__ = ["MAX_ITEM_ATTEMPTS", "PENDING_KINDS", "Publishing", "PublishedBriefing", "Record", "RunRow", "read_only_record"]
+
+# A feed item whose page failed (timeout, HTTP error) is tried again on the next polls,
+# this many times in all, then left alone: a dead link must not cost a request every run.
+MAX_ITEM_ATTEMPTS = 3
+# Kinds of skipped feed items that may pass on another try; every other kind is final.
+PENDING_KINDS = frozenset({"unreadable"})
+
+
+@dataclass(frozen=True, slots=True)
+class Publishing:
+    """A briefing whose files are being renamed into place: recorded first, committed last."""
+
+    date: dt.date
+    files: tuple[PendingFile, ...]
+    articles: tuple[tuple[str, str, str], ...]
+    """(id, source, title) of every article the briefing accounts for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,32 +98,97 @@ class Record:
 
     def publish(self, date: dt.date, markdown: Path, pdf: Path, articles: Iterable[Article]) -> None:
         """Record the briefing for ``date`` and the articles in it, replacing an older one, atomically."""
-        articles = list(articles)
+        rows = [(a.id, a.source, a.title) for a in articles]
+        with self._transaction():
+            self._record_briefing(date, markdown, pdf, rows)
+
+    def begin_publishing(self, publishing: Publishing) -> None:
+        """Note, before any file is renamed into place, what publishing ``publishing.date`` will do."""
+        files = [
+            {"path": str(f.path), "sha256": f.sha256, "temporary": str(f.temporary),
+             "backup": str(f.backup) if f.backup else None}
+            for f in publishing.files
+        ]
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO publishing (date, files, articles, started) VALUES (?, ?, ?, ?)",
+                (publishing.date.isoformat(), json.dumps(files), json.dumps(publishing.articles), _now()),
+            )
+
+    def finish_publishing(self, publishing: Publishing, markdown: Path, pdf: Path) -> None:
+        """The files are in place: record the briefing and forget the intent, in one transaction."""
+        with self._transaction():
+            self._record_briefing(publishing.date, markdown, pdf, list(publishing.articles))
+            self._db.execute("DELETE FROM publishing WHERE date = ?", (publishing.date.isoformat(),))
+
+    def forget_publishing(self, date: dt.date) -> None:
+        """The publication was undone: nothing of it stands."""
+        self._db.execute("DELETE FROM publishing WHERE date = ?", (date.isoformat(),))
+
+    def pending_publications(self) -> list[Publishing]:
+        """Publications a run began and did not finish (killed between its renames and its commit)."""
+        rows = self._db.execute("SELECT date, files, articles FROM publishing ORDER BY date").fetchall()
+        return [
+            Publishing(
+                date=dt.date.fromisoformat(date),
+                files=tuple(
+                    PendingFile(Path(f["path"]), f["sha256"], Path(f["temporary"]), Path(f["backup"]) if f["backup"] else None)
+                    for f in json.loads(files)
+                ),
+                articles=tuple((str(a), str(b), str(c)) for a, b, c in json.loads(articles)),
+            )
+            for date, files, articles in rows
+        ]
+
+    def run_dates(self) -> set[dt.date]:
+        """Every date some run was started for."""
+        return {dt.date.fromisoformat(row[0]) for row in self._db.execute("SELECT DISTINCT date FROM runs")}
+
+    def briefing_dates(self) -> set[dt.date]:
+        return {dt.date.fromisoformat(row[0]) for row in self._db.execute("SELECT date FROM briefings")}
+
+    def _record_briefing(self, date: dt.date, markdown: Path, pdf: Path, rows: list[tuple[str, str, str]]) -> None:
+        now = _now()
+        self._db.executemany(
+            "INSERT OR IGNORE INTO articles (id, source, title, first_seen) VALUES (?, ?, ?, ?)",
+            [(*row, now) for row in rows],
+        )
+        self._db.execute("DELETE FROM briefings WHERE date = ?", (date.isoformat(),))
+        self._db.execute(
+            "INSERT INTO briefings (date, status, markdown, pdf, published) VALUES (?, 'published', ?, ?, ?)",
+            (date.isoformat(), str(markdown), str(pdf), now),
+        )
+        self._db.executemany(
+            "INSERT INTO briefing_articles (date, article_id) VALUES (?, ?)",
+            [(date.isoformat(), row[0]) for row in rows],
+        )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction. When COMMIT itself fails (a full disk), SQLite has already
+        rolled back, and a second ROLLBACK would hide the cause behind "no transaction is active"."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            self.see(articles)
-            self._db.execute("DELETE FROM briefings WHERE date = ?", (date.isoformat(),))
-            self._db.execute(
-                "INSERT INTO briefings (date, status, markdown, pdf, published) VALUES (?, 'published', ?, ?, ?)",
-                (date.isoformat(), str(markdown), str(pdf), _now()),
-            )
-            self._db.executemany(
-                "INSERT INTO briefing_articles (date, article_id) VALUES (?, ?)",
-                [(date.isoformat(), a.id) for a in articles],
-            )
+            yield
             self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
             raise
 
     def keep_fetched(
-        self, source: str, articles: Iterable[Article], validators: tuple[str | None, str | None] | None, outcome: str
+        self,
+        source: str,
+        articles: Iterable[Article],
+        validators: tuple[str | None, str | None] | None,
+        outcome: str,
+        left_out: Iterable[tuple[str, str]] = (),
     ) -> None:
-        """Keep what one feed or page gave, with its validators, in one transaction: a crash
-        leaves either both (the articles are safe) or neither (the next poll fetches again)."""
+        """Keep what one feed or page gave, with its validators and the items it left out
+        (link, kind), in one transaction: a crash leaves either all of it (the articles are
+        safe) or none (the next poll fetches again)."""
         now = _now()
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             self._db.executemany(
                 "INSERT OR IGNORE INTO fetched_articles "
                 "(id, source, outlet, url, title, title_derived, body, published, fetched) "
@@ -117,6 +199,12 @@ class Record:
                     for a in articles
                 ],
             )
+            self._db.executemany(
+                "INSERT INTO feed_items (link, feed, outcome, attempts, last_seen) VALUES (?, ?, ?, 1, ?) "
+                "ON CONFLICT (link) DO UPDATE SET outcome = excluded.outcome, attempts = attempts + 1, "
+                "last_seen = excluded.last_seen",
+                [(link, source, kind, now) for link, kind in left_out],
+            )
             etag, last_modified = validators or (None, None)
             self._db.execute(
                 "INSERT INTO feeds (url, etag, last_modified, polled, outcome) VALUES (?, ?, ?, ?, ?) "
@@ -124,10 +212,6 @@ class Record:
                 "polled = excluded.polled, outcome = excluded.outcome",
                 (source, etag, last_modified, now, outcome),
             )
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
 
     def note_poll_failure(self, source: str, outcome: str) -> None:
         """A failed poll keeps the validators of the last good one."""
@@ -138,8 +222,15 @@ class Record:
         )
 
     def fetched_sources(self) -> frozenset[str]:
-        """The links of every article kept from the web (a feed need not fetch them again)."""
-        return frozenset(row[0] for row in self._db.execute("SELECT DISTINCT source FROM fetched_articles"))
+        """The links a feed need not fetch again: every article kept from the web, and
+        every item left out for good (or tried ``MAX_ITEM_ATTEMPTS`` times)."""
+        pending = ", ".join(f"'{kind}'" for kind in sorted(PENDING_KINDS))
+        rows = self._db.execute(
+            "SELECT source FROM fetched_articles UNION "
+            f"SELECT link FROM feed_items WHERE outcome NOT IN ({pending}) OR attempts >= ?",
+            (MAX_ITEM_ATTEMPTS,),
+        )
+        return frozenset(row[0] for row in rows)
 
     def validators(self, source: str) -> tuple[str | None, str | None] | None:
         row = self._db.execute("SELECT etag, last_modified FROM feeds WHERE url = ?", (source,)).fetchone()

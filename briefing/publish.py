@@ -1,0 +1,156 @@
+"""Publishing a briefing's files so that the record and ``out/`` always agree.
+
+The files are renamed into place only after the record has noted what is about to
+happen, and the articles are marked as published only after the files are in place:
+
+1. **stage**: every file written whole under a hidden name (and a hard-link backup of
+   each file it replaces), fsynced;
+2. **intent**: the record notes the date, each file's final path, content hash,
+   temporary and backup, and the articles, and commits;
+3. **place**: the renames;
+4. **commit**: one transaction records the briefing and its articles and drops the intent.
+
+A run killed anywhere leaves a state ``reconcile`` settles at the start of the next run
+(under the run lock, before anything is read): an intent whose files are all in place
+(hashes match) is finished, one whose files are not is undone (the old files back, the
+new ones removed), so no article is ever in a file of ``out/`` without being recorded as
+published, nor recorded without its file. A failure the run sees itself (a full disk at
+any step) is undone on the spot. ``reconcile`` also sweeps the hidden temporaries of
+every date folder, and moves out of ``out/`` the briefing files of a date the record
+ran but never published (left by a crash of an older version): their articles are
+still new and will be published again, so they must not stay in ``out/`` as well.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import NoReturn
+
+from briefing.errors import RenderError, StoreError
+from briefing.render.files import discard, file_digest, place, remove_stale_temporaries, stage, undo
+from briefing.store import Publishing, Record
+from briefing.types import Article
+
+__all__ = ["BRIEFING_FILE_PREFIX", "publish", "reconcile"]
+
+log = logging.getLogger(__name__)
+
+BRIEFING_FILE_PREFIX = "briefing-"
+Checkpoint = Callable[[str], None]
+
+
+def publish(
+    record: Record,
+    date: dt.date,
+    outputs: dict[Path, bytes],
+    articles: Iterable[Article],
+    *,
+    checkpoint: Checkpoint = lambda name: None,
+) -> None:
+    """Put ``outputs`` in place and record ``articles`` as published on ``date``: all of it or
+    none of it. Checkpoints: "staged", "intent", "between-files", "before-commit", "committed".
+    Raises RenderError when a file cannot be written, StoreError when the record cannot be."""
+    outputs = {path.absolute(): data for path, data in outputs.items()}
+    folders = {path.parent for path in outputs}
+    created = {folder for folder in folders if not folder.exists()}
+    first = next(iter(outputs))
+
+    def fail(error: Exception) -> NoReturn:
+        for folder in created:
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        raise error
+
+    # 1. Stage.
+    try:
+        staged = stage(outputs)
+    except OSError as exc:
+        fail(RenderError(f"cannot write the briefing into {first.parent}: {exc.strerror or exc}"))
+    checkpoint("staged")
+    publishing = Publishing(date, tuple(staged), tuple((a.id, a.source, a.title) for a in articles))
+    # 2. Intent.
+    try:
+        record.begin_publishing(publishing)
+    except sqlite3.Error as exc:
+        discard(staged)
+        fail(StoreError(f"cannot note the briefing about to be published in the record: {exc}"))
+    checkpoint("intent")
+    # 3. Place.
+    try:
+        place(staged, after_rename=lambda path: checkpoint("between-files") if path == first else None)
+    except OSError as exc:
+        _forget(record, date)
+        fail(RenderError(f"cannot put the briefing in place in {first.parent}: {exc.strerror or exc}"))
+    checkpoint("before-commit")
+    # 4. Commit.
+    try:
+        record.finish_publishing(publishing, *_markdown_and_pdf(publishing))
+    except sqlite3.Error as exc:
+        undo(staged)
+        _forget(record, date)
+        fail(StoreError(f"cannot record the published briefing ({exc}); its files were removed and its articles stay new"))
+    discard(staged)
+    checkpoint("committed")
+
+
+def reconcile(record: Record, out_dir: Path, aside: Path) -> list[str]:
+    """Settle what interrupted runs left: finish or undo their publications, sweep their
+    temporaries in every date folder of ``out_dir``, move the briefing files of dates the
+    record ran but never published into ``aside``. Returns one line per thing done."""
+    done: list[str] = []
+    for publishing in record.pending_publications():
+        if all(f.path.is_file() and file_digest(f.path) == f.sha256 for f in publishing.files):
+            record.finish_publishing(publishing, *_markdown_and_pdf(publishing))
+            discard(publishing.files)
+            done.append(f"finished publishing the briefing for {publishing.date}, interrupted after its files were in place")
+        else:
+            undo(publishing.files)
+            record.forget_publishing(publishing.date)
+            done.append(f"undid the interrupted publication of {publishing.date}; its articles stay new")
+    folders = _date_folders(out_dir)
+    for folder in folders.values():
+        for stale in remove_stale_temporaries(folder):
+            done.append(f"removed {stale}, left by an interrupted run")
+    unpublished = record.run_dates() - record.briefing_dates()
+    for date, folder in sorted(folders.items()):
+        if date not in unpublished:
+            continue
+        for path in sorted(folder.glob(f"{BRIEFING_FILE_PREFIX}{date.isoformat()}.*")):
+            target = aside / date.isoformat() / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, target)
+            done.append(f"moved {path} to {target}: the record has no briefing for {date} (an interrupted run)")
+    for line in done:
+        log.warning("%s", line)
+    return done
+
+
+def _markdown_and_pdf(publishing: Publishing) -> tuple[Path, Path]:
+    by_suffix = {f.path.suffix: f.path for f in publishing.files}
+    return by_suffix[".md"], by_suffix[".pdf"]
+
+
+def _forget(record: Record, date: dt.date) -> None:
+    try:
+        record.forget_publishing(date)
+    except sqlite3.Error as exc:  # the disk may still be full: the next run's reconcile undoes it
+        log.info("could not drop the publishing note for %s (%s); the next run settles it", date, exc)
+
+
+def _date_folders(out_dir: Path) -> dict[dt.date, Path]:
+    folders: dict[dt.date, Path] = {}
+    if not out_dir.is_dir():
+        return folders
+    for path in out_dir.iterdir():
+        try:
+            date = dt.date.fromisoformat(path.name)
+        except ValueError:
+            continue
+        if path.is_dir() and path.name == date.isoformat():
+            folders[date] = path
+    return folders
