@@ -17,9 +17,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from itertools import chain
 
+import numpy as np
+from numpy.typing import NDArray
+
 from briefing.arabic.tokenize import word_tokens
 from briefing.cluster.copies import near_duplicate_pairs
-from briefing.cluster.reprints import paragraphs_of, shared_paragraph_counts
+from briefing.cluster.reprints import paragraph_shingles, paragraphs_of, shared_paragraph_counts
 from briefing.cluster.shingles import shingle_hashes
 from briefing.cluster.stories import group_by_similarity, story_vectors, within_window
 from briefing.types import Article, Story, StoryArticle
@@ -43,10 +46,17 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
     copies_of: dict[int, list[Article]] = {i: by_id[a.id][1:] for i, a in enumerate(unique)}
 
     # Near-duplicates: the longer text (or the earlier, on a tie) stands for the pair.
-    # Each paragraph is normalised once, for this and for the reprints below.
-    paragraph_words = [[word_tokens(p) for p in paragraphs_of(a.body)] for a in unique]
-    words = [list(chain.from_iterable(paragraphs)) for paragraphs in paragraph_words]
-    shingles = [shingle_hashes(w, COPY_SHINGLE_WORDS) for w in words]
+    # Each paragraph is normalised once, for this and for the reprints below, and only
+    # its hashes are kept: a word list per article would take ~70 bytes a word.
+    word_counts: list[int] = []
+    shingles: list[NDArray[np.uint64]] = []
+    paragraph_hashes: list[list[NDArray[np.uint64]]] = []
+    for article in unique:
+        paragraph_words = [word_tokens(p) for p in paragraphs_of(article.body)]
+        words = list(chain.from_iterable(paragraph_words))
+        word_counts.append(len(words))
+        shingles.append(shingle_hashes(words, COPY_SHINGLE_WORDS))
+        paragraph_hashes.append(paragraph_shingles(paragraph_words))
     keeper = list(range(len(unique)))
 
     def kept(i: int) -> int:
@@ -58,7 +68,7 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
         ka, kb = kept(a), kept(b)
         if ka == kb:
             continue
-        if len(words[kb]) > len(words[ka]):
+        if word_counts[kb] > word_counts[ka]:
             ka, kb = kb, ka
         keeper[kb] = ka
         copies_of[ka].extend([unique[kb], *copies_of.pop(kb)])
@@ -68,7 +78,7 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
     bodies = [unique[i].body for i in standing]
     outlet_ids = {key: n for n, key in enumerate(dict.fromkeys(unique[i].outlet_key for i in standing))}
     groups = [outlet_ids[unique[i].outlet_key] for i in standing]
-    shared = shared_paragraph_counts([paragraph_words[i] for i in standing], groups)
+    shared = shared_paragraph_counts([paragraph_hashes[i] for i in standing], groups)
     shares: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for (p, q), count in sorted(shared.items()):
         shares[p].append((unique[standing[q]].label, count))

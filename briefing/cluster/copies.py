@@ -95,14 +95,15 @@ def _minhash(shingle_sets: Sequence[NDArray[np.uint64]]) -> NDArray[np.uint64]:
     """One row of ``BANDS * ROWS`` minimum hash values per set (universal hashing mod a prime)."""
     rng = np.random.default_rng(_SEED)
     count = BANDS * ROWS
-    a = rng.integers(1, 1 << 31, size=count, dtype=np.uint64)
-    b = rng.integers(0, 1 << 31, size=count, dtype=np.uint64)
+    a = rng.integers(1, 1 << 31, size=count, dtype=np.uint64)[:, None]
+    b = rng.integers(0, 1 << 31, size=count, dtype=np.uint64)[:, None]
     signatures = np.full((len(shingle_sets), count), np.iinfo(np.uint64).max, dtype=np.uint64)
     for index, shingles in enumerate(shingle_sets):
-        # In blocks: a (shingles x hashes) product for a long text at once would take
-        # memory in proportion to its length times 128.
+        # A block of shingles at a time: the (hashes x shingles) product of one huge text
+        # at once would take 128 times its shingles in memory.
         for start in range(0, len(shingles), MINHASH_BLOCK):
             values = shingles[start : start + MINHASH_BLOCK] >> np.uint64(32)  # the well-mixed high half
             # (a * x + b) mod 2^61 - 1 with x < 2^32 and a < 2^31: the product fits in 64 bits.
-            np.minimum(signatures[index], ((values[:, None] * a + b) % _PRIME).min(axis=0), out=signatures[index])
+            hashed = (a * values + b) % _PRIME
+            np.minimum(signatures[index], hashed.min(axis=1), out=signatures[index])
     return signatures

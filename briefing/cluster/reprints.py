@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from briefing.cluster.shingles import shingle_hashes
 
-__all__ = ["MIN_PARAGRAPH_WORDS", "SHARED_CONTAINMENT", "paragraphs_of", "shared_paragraph_counts"]
+__all__ = ["MIN_PARAGRAPH_WORDS", "SHARED_CONTAINMENT", "paragraph_shingles", "paragraphs_of", "shared_paragraph_counts"]
 
 # Paragraphs shorter than this are datelines, bylines and captions, which outlets share
 # without copying each other.
@@ -38,19 +38,23 @@ def paragraphs_of(body: str) -> list[str]:
     return blocks
 
 
+def paragraph_shingles(paragraph_words: Sequence[list[str]]) -> list[NDArray[np.uint64]]:
+    """The shingles of an article's paragraphs (as normalised words) long enough to count."""
+    return [shingle_hashes(words, SHINGLE_WORDS) for words in paragraph_words if len(words) >= MIN_PARAGRAPH_WORDS]
+
+
 def shared_paragraph_counts(
-    paragraph_words: Sequence[Sequence[list[str]]], groups: Sequence[int]
+    article_shingles: Sequence[Sequence[NDArray[np.uint64]]], groups: Sequence[int]
 ) -> dict[tuple[int, int], int]:
     """For article pairs (i < j) in different ``groups`` (outlets): how many paragraphs they
-    share (the smaller of the two sides' counts). ``paragraph_words[i]`` holds article i's
-    paragraphs as normalised words. Pairs sharing nothing are left out."""
+    share (the smaller of the two sides' counts). ``article_shingles[i]`` holds article i's
+    ``paragraph_shingles``. Pairs sharing nothing are left out."""
     owners: list[int] = []
     shingles: list[NDArray[np.uint64]] = []
-    for index, paragraphs in enumerate(paragraph_words):
-        for words in paragraphs:
-            if len(words) >= MIN_PARAGRAPH_WORDS:
-                owners.append(index)
-                shingles.append(shingle_hashes(words, SHINGLE_WORDS))
+    for index, paragraphs in enumerate(article_shingles):
+        for hashes in paragraphs:
+            owners.append(index)
+            shingles.append(hashes)
     if not shingles:
         return {}
     # Inverted index by sorting: runs of equal hashes are the paragraphs sharing a shingle.
