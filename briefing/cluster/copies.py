@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["COPY_JACCARD", "MAX_GROUPS_COMPARED", "near_duplicate_pairs"]
+__all__ = ["COPY_JACCARD", "MAX_COMPARED", "near_duplicate_pairs"]
 
 # Shingle sets at least this similar are one article. 0.8 keeps the re-posts seen in
 # SaudiNewsNet (same text, new byline or headline: Jaccard 0.85-1.0) and leaves apart
@@ -25,12 +25,13 @@ COPY_JACCARD = 0.8
 # 1 - (1 - 0.8**4)**32 > 0.9999; at 0.3, a pair is a (checked, then dropped) candidate
 # 23 % of the time, few enough to verify exactly.
 BANDS, ROWS = 32, 4
-# Groups an item is compared with in one bucket. Re-posts of one text fall into one
-# group, so one comparison settles them; a bucket holds items of several groups only when
-# different texts collide on a band, which happens to a handful at a time on a real day
-# (2015-07-21: no bucket holds more than 2 groups). 8 keeps such collisions checked and
-# the cost of a crafted bucket of many distinct texts linear.
-MAX_GROUPS_COMPARED = 8
+# Members of a bucket an item is compared with: the first ones met there. Re-posts of
+# one text are all alike, so the first comparison settles them; different texts share a
+# bucket only a few at a time on a real day (at most 12 items in one bucket over the 18
+# days of SaudiNewsNet), and with 16 every pair of a bucket that small is compared, as
+# when all pairs were: the same groups on all 18 days. A crafted bucket of many distinct
+# texts then costs 16 comparisons an item, not one per pair.
+MAX_COMPARED = 16
 # Shingles hashed at a time: bounds the temporary to 8192 x 128 x 8 bytes (8 MB).
 MINHASH_BLOCK = 8192
 _PRIME = (1 << 61) - 1
@@ -44,11 +45,10 @@ def near_duplicate_pairs(
     hashes) with Jaccard >= ``threshold``. Enough pairs to connect every group of
     near-duplicates, not every pair of it.
 
-    Within a bucket of candidates, an item is compared with one member of each group
-    already in the bucket (at most ``MAX_GROUPS_COMPARED`` of them), not with every
-    member: a thousand re-posts of one text share every bucket, and comparing all their
-    pairs would cost the square of their number. Items already in one group are not
-    compared again.
+    Within a bucket of candidates, an item is compared with the first ``MAX_COMPARED``
+    members met there, not with every member: a thousand re-posts of one text share
+    every bucket, and comparing all their pairs would cost the square of their number.
+    A pair already joined (through another bucket, or another member) is not compared.
     """
     signatures = _minhash(shingle_sets)
     buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
@@ -69,20 +69,17 @@ def near_duplicate_pairs(
     for members in buckets.values():
         if len(members) < 2:
             continue
-        standing: list[int] = []  # one member of each group met in this bucket, the first few
+        standing: list[int] = []  # the first members met in this bucket
         for item in members:
-            mine = root(item)
-            if any(root(other) == mine for other in standing):
-                continue  # already joined to one of them, through another bucket
             for other in standing:
+                if root(other) == root(item):
+                    continue  # already one group (through another bucket, or another member)
                 jaccard = _jaccard(shingle_sets[other], shingle_sets[item])
                 if jaccard >= threshold:
-                    parent[mine] = root(other)
+                    parent[root(item)] = root(other)
                     pairs.append((min(other, item), max(other, item), jaccard))
-                    break
-            else:
-                if len(standing) < MAX_GROUPS_COMPARED:
-                    standing.append(item)
+            if len(standing) < MAX_COMPARED:
+                standing.append(item)
     return sorted(pairs)
 
 

@@ -9,12 +9,24 @@ imported here lazily, never at package import time.
 The index download and the package download are ours, with timeouts: Argos's own
 ``update_package_index`` has none, swallows errors, and ``get_available_packages``
 then recurses forever when offline.
+
+Installing is ours too, not Argos's ``install_from_path`` (which extracts the whole zip
+into the packages folder): a package is checked whole before anything is written (its
+layout, its metadata, every member's inflated size and their total), only its own
+top-level folder is extracted, into a hidden folder, streamed with each member held to
+the size it declares, and renamed into place only when complete. It may replace an
+older version of itself, never another package's folder; a failure (a full disk) leaves
+nothing that ``models list`` could take for a package.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import os
+import secrets
+import shutil
 import tempfile
 import urllib.error
 import urllib.request
@@ -40,6 +52,16 @@ log = logging.getLogger(__name__)
 # Seconds to wait on the Argos index and package downloads. A package is ~100 MB,
 # so the read timeout is per network read, not for the whole download.
 NETWORK_TIMEOUT_S = 60
+# Bounds on a package, checked before anything is extracted. Argos packages are 30-200 MB
+# inflated; a CTranslate2 model of NLLB 1.3B in float32 is about 5.5 GB, the largest a
+# user would plug in on a CPU machine; 8 GB leaves room. A metadata.json is a few
+# hundred bytes: 1 MB is generous, and it is read whole (by us, then by Argos, at every
+# `models list`). 10,000 members is far above a model's dozen files.
+MAX_PACKAGE_BYTES = 8_000_000_000
+MAX_METADATA_BYTES = 1_000_000
+MAX_PACKAGE_MEMBERS = 10_000
+# Hidden folders an interrupted install may leave in the packages folder; never listed.
+_INSTALLING_PREFIX = ".installing-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +99,9 @@ def installed_translate_packages(packages_dir: Path | None) -> list[Any]:
     """Every ``argostranslate.package.Package`` of type translate in the package folders.
 
     Argos's own ``get_installed_packages`` raises on any sub-folder without a
-    ``metadata.json`` (a half-extracted install leaves one); such folders are skipped
-    with a warning instead.
+    ``metadata.json``; such folders are skipped with a warning instead, and so is a
+    package whose metadata is larger than ``MAX_METADATA_BYTES`` (Argos reads it whole).
+    Hidden folders (an install in progress or interrupted) are not packages.
     """
     if packages_dir is not None and not packages_dir.is_dir():
         return []
@@ -90,10 +113,14 @@ def installed_translate_packages(packages_dir: Path | None) -> list[Any]:
         if not Path(folder).is_dir():
             continue
         for candidate in sorted(Path(folder).iterdir()):
-            if not candidate.is_dir():
+            if not candidate.is_dir() or candidate.name.startswith("."):
                 continue
-            if not (candidate / "metadata.json").is_file():
+            metadata = candidate / "metadata.json"
+            if not metadata.is_file():
                 log.warning("ignored %s: not an Argos package (no metadata.json)", candidate)
+                continue
+            if metadata.stat().st_size > MAX_METADATA_BYTES:
+                log.warning("ignored %s: its metadata.json is larger than %d bytes", candidate, MAX_METADATA_BYTES)
                 continue
             try:
                 pkg = package_module.Package(candidate)
@@ -136,18 +163,79 @@ def find_installed_package(packages_dir: Path | None, from_code: str, to_code: s
 
 
 def install_from_file(packages_dir: Path | None, archive: Path) -> InstalledPackage:
-    """Install a ``.argosmodel`` file after checking it is a translate package."""
-    folder = _checked_package_folder(archive)
+    """Install a ``.argosmodel`` file after checking it is a translate package within bounds."""
+    folder, metadata = _checked_package(archive)
     package_module = argos_package_module(packages_dir, create=True)
     import argostranslate.settings as argos_settings
 
+    root = Path(argos_settings.package_data_dir)
+    target = root / folder
+    _refuse_overwriting_another_package(archive, target, metadata)
+    staging = root / f"{_INSTALLING_PREFIX}{secrets.token_hex(6)}"
     try:
-        package_module.install_from_path(archive)
-        installed = _describe(package_module.Package(Path(argos_settings.package_data_dir) / folder))
+        with zipfile.ZipFile(archive) as zf:
+            _extract_folder(zf, folder, staging)
+        unpacked = staging / folder
+        installed = _describe(package_module.Package(unpacked))
+        # Into place in one rename; an older version of the same package goes aside first.
+        if target.exists():
+            old = staging / f"{folder}.previous"
+            os.replace(target, old)
+        os.replace(unpacked, target)
+    except OSError as exc:
+        raise PackageInstallError(f"{archive}: cannot install it into {root}: {exc.strerror or exc}") from exc
+    except PackageInstallError:
+        raise
     except Exception as exc:  # argostranslate raises bare Exception
         raise PackageInstallError(f"{archive}: {exc}") from exc
-    log.info("installed %s into %s", installed.label, installed.path.parent)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    installed = dataclasses.replace(installed, path=target)
+    log.info("installed %s into %s", installed.label, root)
     return installed
+
+
+def _refuse_overwriting_another_package(archive: Path, target: Path, metadata: dict[str, Any]) -> None:
+    """A package may replace an older version of itself (same pair), never another package."""
+    existing = target / "metadata.json"
+    if not existing.is_file():
+        return
+    try:
+        if existing.stat().st_size > MAX_METADATA_BYTES:
+            raise ValueError("too large")
+        installed = json.loads(existing.read_text(encoding="utf-8"))
+        pair = (installed.get("from_code"), installed.get("to_code"))
+    except (OSError, ValueError, RecursionError, AttributeError):
+        pair = (None, None)
+    if pair != (metadata.get("from_code"), metadata.get("to_code")):
+        raise PackageInstallError(
+            f"{archive}: its folder {target.name} holds another installed package "
+            f"({pair[0]}->{pair[1]}); it is not replaced by a {metadata.get('from_code')}->{metadata.get('to_code')} package"
+        )
+
+
+def _extract_folder(zf: zipfile.ZipFile, folder: str, destination: Path) -> None:
+    """Extract the members under ``folder/`` into ``destination``, each held to the size its
+    header declares (a member that inflates further is refused), as plain files only."""
+    ignored = 0
+    for info in zf.infolist():
+        if not info.filename.startswith(f"{folder}/"):
+            ignored += 1
+            continue
+        path = destination.joinpath(*Path(info.filename).parts)
+        if info.is_dir():
+            path.mkdir(parents=True, exist_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written = 0
+        with zf.open(info) as source, path.open("wb") as sink:
+            for block in iter(lambda: source.read(1 << 20), b""):
+                written += len(block)
+                if written > info.file_size:
+                    raise PackageInstallError(f"{zf.filename}: {info.filename} inflates beyond its declared size")
+                sink.write(block)
+    if ignored:
+        log.warning("%s: ignored %d entries outside the package's folder %s/", zf.filename, ignored, folder)
 
 
 def install_from_index(
@@ -189,40 +277,64 @@ def install_from_index(
         return install_from_file(packages_dir, archive)
 
 
-def _download(url: str) -> bytes:
+def _download(url: str, limit: int = MAX_PACKAGE_BYTES) -> bytes:
     request = urllib.request.Request(url, headers={"User-Agent": "briefing"})
     with urllib.request.urlopen(request, timeout=NETWORK_TIMEOUT_S) as response:
-        data: bytes = response.read()
-        return data
+        data: bytes = response.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(f"larger than {limit // 1_000_000} MB")
+    return data
 
 
-def _checked_package_folder(archive: Path) -> str:
-    """The archive's one top-level folder, once its layout and metadata are checked."""
+def _checked_package(archive: Path) -> tuple[str, dict[str, Any]]:
+    """The archive's one package folder and its metadata, once its layout, its metadata and
+    the inflated sizes of its members (as their headers declare them) are checked."""
     if not archive.is_file():
         raise PackageInstallError(f"{archive}: no such file")
     if not zipfile.is_zipfile(archive):
         raise PackageInstallError(f"{archive}: not an Argos package (must be a zip archive)")
-    with zipfile.ZipFile(archive) as zf:
-        names = zf.namelist()
-        metadata_names = [n for n in names if n.count("/") == 1 and n.endswith("/metadata.json")]
-        if len(metadata_names) != 1:
-            raise PackageInstallError(f"{archive}: expected one top-level folder with a metadata.json")
-        for name in names:
-            if name.startswith("/") or ".." in Path(name).parts:
-                raise PackageInstallError(f"{archive}: unsafe path in archive: {name}")
-        try:
-            metadata: dict[str, Any] = json.loads(zf.read(metadata_names[0]))
-        except ValueError as exc:
-            raise PackageInstallError(f"{archive}: metadata.json is not valid JSON") from exc
-        folder = metadata_names[0].split("/")[0]
-        if metadata.get("type", "translate") != "translate":
-            raise PackageInstallError(f"{archive}: not a translate package (type {metadata.get('type')!r})")
-        for key in ("from_code", "to_code"):
-            if not metadata.get(key):
-                raise PackageInstallError(f"{archive}: metadata.json lacks {key}")
-        if not any(n.startswith(f"{folder}/model/") for n in names):
-            raise PackageInstallError(f"{archive}: no model/ folder (CTranslate2 model) in the package")
-    return folder
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_PACKAGE_MEMBERS:
+                raise PackageInstallError(f"{archive}: more than {MAX_PACKAGE_MEMBERS} files; not a translation package")
+            names = [info.filename for info in infos]
+            metadata_infos = [i for i in infos if i.filename.count("/") == 1 and i.filename.endswith("/metadata.json")]
+            if len(metadata_infos) != 1:
+                raise PackageInstallError(f"{archive}: expected one top-level folder with a metadata.json")
+            for name in names:
+                if name.startswith("/") or ".." in Path(name).parts or "\\" in name:
+                    raise PackageInstallError(f"{archive}: unsafe path in archive: {name}")
+            folder = metadata_infos[0].filename.split("/")[0]
+            if folder.startswith("."):
+                raise PackageInstallError(f"{archive}: the package folder {folder!r} is hidden")
+            total = sum(i.file_size for i in infos if i.filename.startswith(f"{folder}/"))
+            if total > MAX_PACKAGE_BYTES:
+                raise PackageInstallError(
+                    f"{archive}: inflates to {total / 1e9:.1f} GB, more than {MAX_PACKAGE_BYTES / 1e9:g} GB"
+                )
+            if metadata_infos[0].file_size > MAX_METADATA_BYTES:
+                raise PackageInstallError(f"{archive}: metadata.json is larger than {MAX_METADATA_BYTES} bytes")
+            with zf.open(metadata_infos[0]) as handle:
+                raw = handle.read(MAX_METADATA_BYTES + 1)
+            if len(raw) > MAX_METADATA_BYTES:
+                raise PackageInstallError(f"{archive}: metadata.json inflates beyond its declared size")
+            try:
+                metadata = json.loads(raw)
+            except (ValueError, RecursionError) as exc:
+                raise PackageInstallError(f"{archive}: metadata.json is not valid JSON") from exc
+            if not isinstance(metadata, dict):
+                raise PackageInstallError(f"{archive}: metadata.json is not a JSON object")
+            if metadata.get("type", "translate") != "translate":
+                raise PackageInstallError(f"{archive}: not a translate package (type {metadata.get('type')!r})")
+            for key in ("from_code", "to_code"):
+                if not metadata.get(key):
+                    raise PackageInstallError(f"{archive}: metadata.json lacks {key}")
+            if not any(n.startswith(f"{folder}/model/") for n in names):
+                raise PackageInstallError(f"{archive}: no model/ folder (CTranslate2 model) in the package")
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise PackageInstallError(f"{archive}: unreadable zip archive ({exc})") from exc
+    return folder, metadata
 
 
 def _describe(pkg: Any) -> InstalledPackage:
