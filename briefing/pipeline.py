@@ -39,7 +39,7 @@ from briefing.ingest.textfiles import read_folder
 from briefing.lock import run_lock
 from briefing.publish import publish, reconcile
 from briefing.render import find_templates_dir, render_markdown, render_pdf
-from briefing.store.record import PENDING_KINDS
+from briefing.store.record import RETRY
 from briefing.store import Record, RunRow, TranslationMemory, open_database, read_only_record
 from briefing.summarize import Budget, KeySentenceSelector, get_selector
 from briefing.summarize.story import StorySentences, select_story_sentences
@@ -260,7 +260,15 @@ def gather_articles(
     polled = _poll_web(config, web, record, keep=keep, skipped=skipped)
     for source in sources:
         if source.kind == "folder":
-            read = read_folder(Path(source.location), source.outlet)
+            folder = Path(source.location)
+            if not folder.is_dir():
+                raise IngestError(f"input folder not found: {folder}")  # a configuration mistake: exit 3
+            try:
+                read = read_folder(folder, source.outlet)
+            except IngestError as exc:  # its metadata.toml is broken: this folder is left out, the rest go on
+                log.info("skipped %s: %s", folder, exc)
+                skipped.append(SkippedItem(source=str(folder), reason=str(exc)))
+                continue
             skipped.extend(read.skipped)
             copies.extend(read.copies)
             for article in read.articles:
@@ -310,7 +318,11 @@ def _poll_web(
                     )
                     items, outcome = list(result.articles), f"{len(result.articles)} items"
                     skipped.extend(result.skipped)
-                    left_out = [(item.source, item.kind) for item in result.skipped if item.source != url]
+                    left_out = [
+                        (item.source, RETRY if item.source in result.retry else item.kind)
+                        for item in result.skipped
+                        if item.source != url
+                    ]
                     if result.deferred:
                         skipped.append(SkippedItem(
                             source=url,
@@ -320,7 +332,7 @@ def _poll_web(
                     # After a 304, when an entry failed for a reason that may pass (its page
                     # timed out), or when entries wait beyond max_items, keep the old
                     # validators: the next poll then gets the whole feed again.
-                    retry = result.deferred or any(item.kind in PENDING_KINDS for item in result.skipped)
+                    retry = result.deferred or result.retry
                     validators = previous if (result.not_modified or retry) else (
                         (result.conditional.etag, result.conditional.last_modified) if result.conditional else None
                     )

@@ -158,3 +158,17 @@ def serve(routes: dict[str, Handler]) -> Iterator[TestServer]:
         server.shutdown()
         server.server_close()  # joins the handler threads
         thread.join(timeout=5)
+
+
+def slow_headers(interval: float) -> Handler:
+    """The status line at once, then one byte of a header every ``interval`` seconds, forever:
+    each read is quick, so only a deadline on the whole response stops it."""
+
+    def handle(handler: RequestHandler) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        handler.wfile.flush()
+        while not handler.server.stopping.wait(interval):
+            handler.wfile.write(b"X")
+            handler.wfile.flush()
+
+    return handle

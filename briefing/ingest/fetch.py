@@ -28,7 +28,7 @@ import logging
 import socket
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -44,6 +44,7 @@ __all__ = [
     "FetchLimits",
     "FetchPolicy",
     "Fetched",
+    "TransientError",
     "fetch",
     "make_client",
 ]
@@ -55,6 +56,8 @@ _ACCEPT = "text/html,application/xhtml+xml,application/rss+xml,application/atom+
 _ACCEPT_ENCODING = "gzip, deflate"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _GZIP_MAGIC = b"\x1f\x8b"
+# Statuses below 500 that say "not now" rather than "not here": timeout, too many requests.
+_TRANSIENT_STATUSES = frozenset({408, 425, 429})
 # A socket timeout this close to the deadline is the deadline's (timers are not exact).
 _DEADLINE_SLACK_S = 0.05
 
@@ -118,8 +121,16 @@ class Fetched:
     not_modified: bool = False
 
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], list[IPAddress]]
+
+
 class BlockedError(IngestError):
     """A fetch the policy does not allow: another site, or an address that must not be reached."""
+
+
+class TransientError(IngestError):
+    """A failure that may pass on another try: a timeout, a refused connection, HTTP 5xx or 429."""
 
 
 def _site(host: str) -> str:
@@ -132,10 +143,13 @@ class FetchPolicy:
     """Where fetches may go: the sites of the configured sources and ``allow_hosts``; and
     the non-public addresses that the configured sources themselves are at.
 
-    A link is on a source's site when its host (a leading ``www.`` aside) is that host,
-    one of its subdomains, or a parent domain of it (``rss.example.com`` lets items on
-    ``example.com`` and ``www.example.com`` through). An ``allow_hosts`` entry lets its
-    host and its subdomains through. IP addresses match only themselves.
+    A link is on a source's site when its host, a leading ``www.`` aside, is that host or
+    one of its subdomains (a feed on ``www.spa.gov.sa`` lets items on ``spa.gov.sa`` and
+    ``www.spa.gov.sa`` through, not ``gov.sa``). An ``allow_hosts`` entry lets its host
+    and its subdomains through: a feed on ``rss.example.com`` whose items are on
+    ``example.com`` needs ``allow_hosts = ["example.com"]``. (Parent domains are not let
+    through: without the public-suffix list, ``gov.sa`` cannot be told from ``example.com``.)
+    IP addresses match only themselves.
     """
 
     sites: frozenset[str]
@@ -143,10 +157,15 @@ class FetchPolicy:
     private_endpoints: frozenset[tuple[str, int]] = frozenset()
     """(IP, port) of configured sources that resolved to non-public addresses when the
     run started: "the source itself is there". Nothing else non-public is reached."""
+    resolve: Resolver = field(default=lambda host, port: _resolve(host, port))
+    """Host name to addresses: the system's resolver (tests hand in one that rebinds)."""
 
     @classmethod
-    def for_sources(cls, urls: Iterable[str], allow_hosts: Iterable[str] = ()) -> FetchPolicy:
+    def for_sources(
+        cls, urls: Iterable[str], allow_hosts: Iterable[str] = (), *, resolve: Resolver | None = None
+    ) -> FetchPolicy:
         """The policy for a run whose configured web sources are ``urls`` (resolved now)."""
+        resolve = resolve or _resolve
         sites, endpoints = set(), set()
         for url in urls:
             parts = urlsplit(url)
@@ -154,10 +173,10 @@ class FetchPolicy:
                 continue
             sites.add(_site(parts.hostname))
             port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-            for address in _resolve(parts.hostname, port):
+            for address in resolve(parts.hostname, port):
                 if not _is_public(address):
                     endpoints.add((str(address), port))
-        return cls(frozenset(sites), frozenset(_site(h) for h in allow_hosts), frozenset(endpoints))
+        return cls(frozenset(sites), frozenset(_site(h) for h in allow_hosts), frozenset(endpoints), resolve)
 
     def check_url(self, url: str) -> None:
         """Raise BlockedError unless ``url`` is http(s) on an allowed site."""
@@ -170,7 +189,7 @@ class FetchPolicy:
                 f"{parts.hostname} is not the site of a configured source; add it to fetch.allow_hosts to read from it"
             )
 
-    def check_address(self, host: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address, port: int) -> None:
+    def check_address(self, host: str, address: IPAddress, port: int) -> None:
         """Raise BlockedError unless connecting to ``address`` (resolved from ``host``) is allowed."""
         if _is_public(address) or (str(address), port) in self.private_endpoints:
             return
@@ -182,12 +201,7 @@ class FetchPolicy:
     def _on_allowed_site(self, host: str) -> bool:
         if _is_ip(host):
             return host in self.sites or host in self.allowed
-        for site in self.sites:
-            if host == site or host.endswith(f".{site}"):
-                return True
-            if not _is_ip(site) and site.endswith(f".{host}") and "." in host:
-                return True  # a parent domain of the source's host (two labels at least)
-        return any(host == allowed or host.endswith(f".{allowed}") for allowed in self.allowed)
+        return any(host == site or host.endswith(f".{site}") for site in (*self.sites, *self.allowed))
 
 
 def _is_ip(host: str) -> bool:
@@ -198,13 +212,13 @@ def _is_ip(host: str) -> bool:
     return True
 
 
-def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+def _is_public(address: IPAddress) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped  # ::ffff:127.0.0.1 is loopback
     return address.is_global and not address.is_multicast
 
 
-def _address_kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+def _address_kind(address: IPAddress) -> str:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     for kind in ("loopback", "link_local", "multicast", "private", "unspecified", "reserved"):
@@ -213,13 +227,13 @@ def _address_kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str
     return "non-public"
 
 
-def _resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+def _resolve(host: str, port: int) -> list[IPAddress]:
     """Every address ``host`` resolves to (empty when it does not resolve)."""
     try:
         infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         return []
-    addresses = []
+    addresses: list[IPAddress] = []
     for _, _, _, _, sockaddr in infos:
         address = ipaddress.ip_address(str(sockaddr[0]).partition("%")[0])
         if address not in addresses:
@@ -273,7 +287,7 @@ def _network_backend(policy: FetchPolicy) -> Any:
             local_address: str | None = None,
             socket_options: Iterable[Any] | None = None,
         ) -> httpcore.NetworkStream:
-            addresses = _resolve(host, port)
+            addresses = policy.resolve(host, port)
             if not addresses:
                 raise httpcore.ConnectError(f"cannot resolve {host}")
             for address in addresses:
@@ -335,9 +349,7 @@ def fetch(client: httpx.Client, url: str, limits: FetchLimits, conditional: Cond
     """
     import httpx
 
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise IngestError(f"not an http(s) URL: {url}")
+    _require_http(url)
     headers: dict[str, str] = {}
     if conditional is not None and conditional.etag:
         headers["If-None-Match"] = conditional.etag
@@ -351,24 +363,27 @@ def fetch(client: httpx.Client, url: str, limits: FetchLimits, conditional: Cond
             with client.stream("GET", current, headers=headers, timeout=_timeout(limits)) as response:
                 if response.status_code in _REDIRECTS and "location" in response.headers:
                     # Not read: a redirect's body (endless, or a compression bomb) is nobody's concern.
-                    current = str(response.url.join(response.headers["location"]))
+                    location = response.headers["location"]
+                    if urlsplit(location).scheme.lower() not in ("", "http", "https"):
+                        raise BlockedError(f"redirected to {location}, not followed: not an http(s) URL")
+                    current = str(response.url.join(location))
                     continue
                 return _fetched(response, conditional, limits)
         raise IngestError(f"too many redirects (more than {limits.max_redirects})")
     except BlockedError as exc:
-        if current != url:
+        if current != url and not str(exc).startswith("redirected to "):
             raise BlockedError(f"redirected to {current}, not followed: {exc}") from exc
         raise
     except (_DeadlinePassed, httpx.TimeoutException) as exc:
         # A read given only the time left times out like any read: the clock tells which.
         passed = isinstance(exc, _DeadlinePassed) or time.monotonic() >= deadline - _DEADLINE_SLACK_S
-        raise IngestError(_timeout_message(exc, limits, current, deadline_passed=passed)) from exc
+        raise TransientError(_timeout_message(exc, limits, current, deadline_passed=passed)) from exc
     except httpx.ConnectError as exc:
-        raise IngestError(f"cannot connect to {_host(exc, current)}: {exc}") from exc
+        raise TransientError(f"cannot connect to {_host(exc, current)}: {exc}") from exc
     except httpx.UnsupportedProtocol as exc:
         raise IngestError(f"redirected to an address that is not http(s): {exc}") from exc
     except httpx.HTTPError as exc:
-        raise IngestError(f"connection to {_host(exc, current)} failed: {str(exc) or type(exc).__name__}") from exc
+        raise TransientError(f"connection to {_host(exc, current)} failed: {str(exc) or type(exc).__name__}") from exc
     except httpx.InvalidURL as exc:
         raise IngestError(f"invalid URL: {exc}") from exc
     finally:
@@ -383,7 +398,10 @@ def _fetched(response: httpx.Response, conditional: Conditional | None, limits: 
         # A 304 need not repeat every validator: keep the ones it leaves out.
         return Fetched(304, b"", str(response.url), None, "", _merge(conditional, validators), not_modified=True)
     if response.status_code >= 300:
-        raise IngestError(f"HTTP {response.status_code} {response.reason_phrase}".rstrip())
+        status = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
+        if response.status_code >= 500 or response.status_code in _TRANSIENT_STATUSES:
+            raise TransientError(status)
+        raise IngestError(status)
     body = _read_body(response, limits)
     media_type = response.headers.get("content-type", "").partition(";")[0].strip().lower()
     return Fetched(response.status_code, body, str(response.url), response.charset_encoding, media_type, validators)
@@ -459,6 +477,12 @@ def _inflater(header: str) -> Any:
     if coding not in ("gzip", "deflate"):
         raise IngestError(f"content encoding {codings[0]!r} was not asked for (we accept {_ACCEPT_ENCODING})")
     return _Inflater(coding)
+
+
+def _require_http(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise IngestError(f"not an http(s) URL: {url}")
 
 
 def _validators(response: httpx.Response) -> Conditional | None:

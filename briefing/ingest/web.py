@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from briefing.arabic import split_words
 from briefing.errors import IngestError
 from briefing.ingest.decode import DecodedText, charset_from_html, decode_text, known_charset
-from briefing.ingest.fetch import BlockedError, Conditional, FetchLimits, FetchPolicy, Fetched, fetch
+from briefing.ingest.fetch import BlockedError, Conditional, FetchLimits, FetchPolicy, Fetched, TransientError, fetch
 from briefing.ingest.html import article_from_html, article_from_title_and_text, html_to_text
 from briefing.ingest.metadata import EmptyError, date_in_text, require_arabic, skip_kind
 from briefing.types import Article, SkippedItem
@@ -77,6 +77,8 @@ class FeedResult:
     not_modified: bool
     deferred: int = 0
     """New entries beyond ``max_items``, left for the next poll."""
+    retry: frozenset[str] = frozenset()
+    """Sources (links) of the entries skipped for a failure that may pass (``TransientError``)."""
 
 
 def read_page(client: httpx.Client, url: str, limits: FetchLimits, *, outlet: str = "") -> PageRead:
@@ -128,6 +130,7 @@ def read_feed(
     articles: list[Article] = []
     skipped: list[SkippedItem] = [SkippedItem(source=url, reason=repair, kind="repaired")] if repair else []
     seen: dict[str, str] = {}
+    retry: set[str] = set()
     taken = deferred = 0
     for number, entry in enumerate(parsed.entries, 1):
         link = str(entry.get("link") or "")
@@ -147,6 +150,8 @@ def read_feed(
         except IngestError as exc:
             log.info("skipped %s: %s", source, exc)
             skipped.append(SkippedItem(source=source, reason=str(exc), kind=skip_kind(exc)))
+            if isinstance(exc, TransientError):
+                retry.add(source)
             continue
         article, notes = read.article, read.notes
         skipped.extend(notes)
@@ -157,7 +162,9 @@ def read_feed(
         articles.append(article)
     if deferred:
         log.info("feed %s: %d more new items wait for the next poll (fetch.max_items = %d)", url, deferred, max_items)
-    return FeedResult(tuple(articles), tuple(skipped), fetched.conditional, not_modified=False, deferred=deferred)
+    return FeedResult(
+        tuple(articles), tuple(skipped), fetched.conditional, not_modified=False, deferred=deferred, retry=frozenset(retry)
+    )
 
 
 def _parse_feed(fetched: Fetched) -> tuple[Any, str | None]:

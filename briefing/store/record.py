@@ -18,13 +18,15 @@ from pathlib import Path
 
 from briefing.types import Article, PendingFile
 
-__all__ = ["MAX_ITEM_ATTEMPTS", "PENDING_KINDS", "Publishing", "PublishedBriefing", "Record", "RunRow", "read_only_record"]
+__all__ = ["MAX_ITEM_ATTEMPTS", "RETRY", "Publishing", "PublishedBriefing", "Record", "RunRow", "read_only_record"]
 
-# A feed item whose page failed (timeout, HTTP error) is tried again on the next polls,
-# this many times in all, then left alone: a dead link must not cost a request every run.
+# A feed item whose page failed for a reason that may pass (a timeout, HTTP 503) is tried
+# again on the next polls, this many times in all, then left alone: a dead link must not
+# cost a request every run. Every other item left out (404, not Arabic, a duplicate, a
+# refused link) is final at once.
 MAX_ITEM_ATTEMPTS = 3
-# Kinds of skipped feed items that may pass on another try; every other kind is final.
-PENDING_KINDS = frozenset({"unreadable"})
+# The outcome noted for an item to try again; any other outcome (the skip's kind) is final.
+RETRY = "retry"
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,11 +226,10 @@ class Record:
     def fetched_sources(self) -> frozenset[str]:
         """The links a feed need not fetch again: every article kept from the web, and
         every item left out for good (or tried ``MAX_ITEM_ATTEMPTS`` times)."""
-        pending = ", ".join(f"'{kind}'" for kind in sorted(PENDING_KINDS))
         rows = self._db.execute(
             "SELECT source FROM fetched_articles UNION "
-            f"SELECT link FROM feed_items WHERE outcome NOT IN ({pending}) OR attempts >= ?",
-            (MAX_ITEM_ATTEMPTS,),
+            "SELECT link FROM feed_items WHERE outcome != ? OR attempts >= ?",
+            (RETRY, MAX_ITEM_ATTEMPTS),
         )
         return frozenset(row[0] for row in rows)
 
