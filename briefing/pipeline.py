@@ -39,8 +39,8 @@ from briefing.ingest.textfiles import read_folder
 from briefing.lock import run_lock
 from briefing.publish import publish, reconcile
 from briefing.render import find_templates_dir, render_markdown, render_pdf
-from briefing.store.record import RETRY
 from briefing.store import Record, RunRow, TranslationMemory, open_database, read_only_record
+from briefing.store.record import RETRY
 from briefing.summarize import Budget, KeySentenceSelector, get_selector
 from briefing.summarize.story import StorySentences, select_story_sentences
 from briefing.translate import ArgosModel, Decoder, Glossary, TranslationEngine, load_glossary
@@ -409,6 +409,10 @@ def scheduled_job(config: Config, *, decoder: Decoder | None = None, clock: Cloc
             report = run_briefing(config, decoder=decoder, clock=clock)
         except BriefingError as error:
             log.error("scheduled run failed: %s", error)
+            return
+        except Exception as error:  # a bug must not stop tomorrow's run: one line, the traceback at -v
+            log.error("scheduled run failed: internal error: %s: %s", type(error).__name__, error)
+            log.info("the internal error's traceback", exc_info=True)
             return
         log.warning(
             "scheduled run %s: read %d, new %d, published %d%s",

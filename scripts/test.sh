@@ -22,4 +22,5 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
 .venv/bin/python -m mypy  # strict, on briefing/ (pyproject.toml)
+.venv/bin/python -m ruff check -q briefing tests benchmarks scripts
 exec .venv/bin/python -m pytest "$@"

@@ -122,7 +122,7 @@ POINTS = ["ingest", "translate", "staged", "intent", "between-files", "before-co
 
 
 @pytest.mark.parametrize("point", POINTS)
-def test_killed_run_leaves_nothing_half_done_and_the_next_run_publishes_once(
+def test_break_4_a_run_killed_at_any_checkpoint_is_settled_by_the_next_and_publishes_once(
     point: str, linked: Config, model: object, tmp_path: Path
 ) -> None:
     config = linked
@@ -159,7 +159,7 @@ def _seed_ids(config: Config) -> list[str]:
 
 
 @pytest.mark.parametrize("point", ["intent", "between-files"])
-def test_a_rebuild_killed_before_its_files_are_all_in_place_keeps_the_old_briefing(
+def test_break_4_a_rebuild_killed_before_its_files_are_all_in_place_keeps_the_old_briefing(
     point: str, linked: Config, model: object, tmp_path: Path
 ) -> None:
     config = linked
@@ -176,7 +176,7 @@ def test_a_rebuild_killed_before_its_files_are_all_in_place_keeps_the_old_briefi
     assert_published_once(config)
 
 
-def test_files_of_a_date_the_record_ran_but_never_published_are_moved_out_of_out(
+def test_break_4_files_of_a_date_the_record_ran_but_never_published_are_moved_out_of_out(
     linked: Config, model: object
 ) -> None:
     """What an older briefing left when killed after its renames and before its commit."""
@@ -197,7 +197,7 @@ def test_files_of_a_date_the_record_ran_but_never_published_are_moved_out_of_out
     assert (aside / f"briefing-{DAY}.md").read_bytes() == stale  # kept, out of the way
 
 
-def test_stale_temporaries_are_swept_in_every_date_folder(linked: Config, model: object) -> None:
+def test_break_4_stale_temporaries_are_swept_in_every_date_folder(linked: Config, model: object) -> None:
     config = linked
     for day in ("2026-01-01", "2026-11-20"):
         folder = config.out_dir / day
@@ -259,7 +259,7 @@ def filling_at(point: str, disk: Path) -> Callable[[str], None]:
         ("before-commit", StoreError, r"cannot record the published briefing \(database or disk is full\); its files"),
     ],
 )
-def test_a_full_disk_at_any_step_fails_with_its_cause_and_nothing_is_published_twice(
+def test_break_4_a_full_disk_at_any_step_fails_with_its_cause_and_nothing_is_published_twice(
     point: str, error: type[Exception], message: str, linked: Config, model: object, small_disk: Path
 ) -> None:
     config = linked.replace(out_dir=small_disk / "out", database=small_disk / "briefing.sqlite3")
@@ -275,7 +275,7 @@ def test_a_full_disk_at_any_step_fails_with_its_cause_and_nothing_is_published_t
     assert_published_once(config)
 
 
-def test_a_full_disk_reported_by_the_command_is_exit_5_with_one_line_and_the_json_object(
+def test_break_4_a_full_disk_reported_by_the_command_is_exit_5_with_one_line_and_the_json_object(
     linked: Config, packages_dir: Path, small_disk: Path
 ) -> None:
     """The same failure as the user sees it: the record cannot even note the run."""

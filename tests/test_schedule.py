@@ -117,3 +117,23 @@ def test_schedule_command_stops_cleanly_on_sigterm(tmp_path: Path, packages_dir:
             process.wait()
         assert process.stderr is not None
         process.stderr.close()
+
+
+def test_a_scheduled_run_that_hits_an_internal_error_logs_one_line_and_the_schedule_goes_on(
+    config: Config, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A decoder that raises an error nobody foresaw, handed in at the engine's seam."""
+    from briefing.pipeline import scheduled_job
+
+    class Broken:
+        name = fingerprint = "broken 1.0"
+
+        def decode(self, sentences: list[str], *, repetition_penalty: float = 1.0) -> list[object]:
+            raise ZeroDivisionError("division by zero")
+
+    job = scheduled_job(config, decoder=Broken())  # type: ignore[arg-type]
+    with caplog.at_level("ERROR", logger="briefing"):
+        job()  # does not raise: the scheduler must live to run tomorrow
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        "scheduled run failed: internal error: ZeroDivisionError: division by zero"
+    ]

@@ -11,29 +11,26 @@ server must not hang, swamp or steer the daily run:
   output (``zlib``'s ``max_length``), so a 7 KB response that inflates to 4 GB costs
   ``max_bytes``, not 4 GB; stacked encodings (``gzip, gzip``) and encodings we did not
   ask for are refused. Redirect responses are never read.
-- **Destination**: only ``http``/``https``, only to the sites of the configured sources
-  (and ``fetch.allow_hosts``), and never to a loopback, private, link-local, multicast
-  or reserved address unless a configured source itself is there (``FetchPolicy``). The
-  address is checked on the resolved IP, at connect time, and the connection made to
-  that very IP, so a DNS answer that changes between the check and the connection (DNS
-  rebinding) cannot get around it. Redirects are followed by hand, each hop checked.
-  Proxies from the environment are not used: they would see every address read.
+- **Destination**: only where ``policy.FetchPolicy`` allows, checked on every request
+  (redirects are followed by hand, each hop checked) and on the resolved address at
+  connect time, the connection made to that very address, so a DNS answer that changes
+  between the check and the connection (DNS rebinding) cannot get around it. Proxies
+  from the environment are not used: they would see every address read.
 """
 
 from __future__ import annotations
 
 import contextvars
-import ipaddress
 import logging
-import socket
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from briefing.errors import IngestError
+from briefing.ingest.policy import BlockedError, FetchPolicy
 
 if TYPE_CHECKING:
     import httpx
@@ -121,124 +118,8 @@ class Fetched:
     not_modified: bool = False
 
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-Resolver = Callable[[str, int], list[IPAddress]]
-
-
-class BlockedError(IngestError):
-    """A fetch the policy does not allow: another site, or an address that must not be reached."""
-
-
 class TransientError(IngestError):
     """A failure that may pass on another try: a timeout, a refused connection, HTTP 5xx or 429."""
-
-
-def _site(host: str) -> str:
-    host = host.lower().rstrip(".")
-    return host.removeprefix("www.")
-
-
-@dataclass(frozen=True, slots=True)
-class FetchPolicy:
-    """Where fetches may go: the sites of the configured sources and ``allow_hosts``; and
-    the non-public addresses that the configured sources themselves are at.
-
-    A link is on a source's site when its host, a leading ``www.`` aside, is that host or
-    one of its subdomains (a feed on ``www.spa.gov.sa`` lets items on ``spa.gov.sa`` and
-    ``www.spa.gov.sa`` through, not ``gov.sa``). An ``allow_hosts`` entry lets its host
-    and its subdomains through: a feed on ``rss.example.com`` whose items are on
-    ``example.com`` needs ``allow_hosts = ["example.com"]``. (Parent domains are not let
-    through: without the public-suffix list, ``gov.sa`` cannot be told from ``example.com``.)
-    IP addresses match only themselves.
-    """
-
-    sites: frozenset[str]
-    allowed: frozenset[str] = frozenset()
-    private_endpoints: frozenset[tuple[str, int]] = frozenset()
-    """(IP, port) of configured sources that resolved to non-public addresses when the
-    run started: "the source itself is there". Nothing else non-public is reached."""
-    resolve: Resolver = field(default=lambda host, port: _resolve(host, port))
-    """Host name to addresses: the system's resolver (tests hand in one that rebinds)."""
-
-    @classmethod
-    def for_sources(
-        cls, urls: Iterable[str], allow_hosts: Iterable[str] = (), *, resolve: Resolver | None = None
-    ) -> FetchPolicy:
-        """The policy for a run whose configured web sources are ``urls`` (resolved now)."""
-        resolve = resolve or _resolve
-        sites, endpoints = set(), set()
-        for url in urls:
-            parts = urlsplit(url)
-            if not parts.hostname:
-                continue
-            sites.add(_site(parts.hostname))
-            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-            for address in resolve(parts.hostname, port):
-                if not _is_public(address):
-                    endpoints.add((str(address), port))
-        return cls(frozenset(sites), frozenset(_site(h) for h in allow_hosts), frozenset(endpoints), resolve)
-
-    def check_url(self, url: str) -> None:
-        """Raise BlockedError unless ``url`` is http(s) on an allowed site."""
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            raise BlockedError(f"not an http(s) URL: {url}")
-        host = _site(parts.hostname)
-        if not self._on_allowed_site(host):
-            raise BlockedError(
-                f"{parts.hostname} is not the site of a configured source; add it to fetch.allow_hosts to read from it"
-            )
-
-    def check_address(self, host: str, address: IPAddress, port: int) -> None:
-        """Raise BlockedError unless connecting to ``address`` (resolved from ``host``) is allowed."""
-        if _is_public(address) or (str(address), port) in self.private_endpoints:
-            return
-        raise BlockedError(
-            f"refused to connect to {host} at {address} ({_address_kind(address)} address): "
-            "only a configured source may be at such an address"
-        )
-
-    def _on_allowed_site(self, host: str) -> bool:
-        if _is_ip(host):
-            return host in self.sites or host in self.allowed
-        return any(host == site or host.endswith(f".{site}") for site in (*self.sites, *self.allowed))
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
-
-
-def _is_public(address: IPAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is loopback
-    return address.is_global and not address.is_multicast
-
-
-def _address_kind(address: IPAddress) -> str:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    for kind in ("loopback", "link_local", "multicast", "private", "unspecified", "reserved"):
-        if getattr(address, f"is_{kind}"):
-            return kind.replace("_", "-")
-    return "non-public"
-
-
-def _resolve(host: str, port: int) -> list[IPAddress]:
-    """Every address ``host`` resolves to (empty when it does not resolve)."""
-    try:
-        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        return []
-    addresses: list[IPAddress] = []
-    for _, _, _, _, sockaddr in infos:
-        address = ipaddress.ip_address(str(sockaddr[0]).partition("%")[0])
-        if address not in addresses:
-            addresses.append(address)
-    return addresses
 
 
 # The deadline of the fetch in progress (time.monotonic()), read by every socket operation.
@@ -319,7 +200,7 @@ def make_client(limits: FetchLimits, policy: FetchPolicy) -> httpx.Client:
     # httpx takes no network backend of its own; its pool is rebuilt around ours (the
     # same settings HTTPTransport gives it, with certificate checks from the default
     # context). tests/test_ingest/test_fetch.py fails if this stops taking effect.
-    transport._pool = httpcore.ConnectionPool(  # noqa: SLF001
+    transport._pool = httpcore.ConnectionPool(
         ssl_context=httpx.create_ssl_context(trust_env=False),
         max_connections=10,
         max_keepalive_connections=5,

@@ -15,7 +15,7 @@ import hashlib
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,14 @@ from briefing.arabic import normalize_for_matching, split_sentences, split_words
 from briefing.config import toml_document
 from briefing.errors import IngestError
 from briefing.ingest.decode import decode_bytes, decode_text
-from briefing.ingest.metadata import EmptyError, NotArabicError, date_in_text, has_arabic_letter, require_arabic, skip_kind
+from briefing.ingest.metadata import (
+    EmptyError,
+    NotArabicError,
+    date_in_text,
+    has_arabic_letter,
+    require_arabic,
+    skip_kind,
+)
 from briefing.ingest.records import JSON_SUFFIXES, articles_from_json
 from briefing.types import Article, SkippedItem
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from briefing.arabic import split_words
 from briefing.errors import IngestError
 from briefing.ingest.decode import DecodedText, charset_from_html, decode_text, known_charset
-from briefing.ingest.fetch import BlockedError, Conditional, FetchLimits, FetchPolicy, Fetched, TransientError, fetch
+from briefing.ingest.fetch import BlockedError, Conditional, Fetched, FetchLimits, FetchPolicy, TransientError, fetch
 from briefing.ingest.html import article_from_html, article_from_title_and_text, html_to_text
 from briefing.ingest.metadata import EmptyError, date_in_text, require_arabic, skip_kind
 from briefing.types import Article, SkippedItem

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from briefing.types import Article, PendingFile
 
-__all__ = ["MAX_ITEM_ATTEMPTS", "RETRY", "Publishing", "PublishedBriefing", "Record", "RunRow", "read_only_record"]
+__all__ = ["MAX_ITEM_ATTEMPTS", "RETRY", "PublishedBriefing", "Publishing", "Record", "RunRow", "read_only_record"]
 
 # A feed item whose page failed for a reason that may pass (a timeout, HTTP 503) is tried
 # again on the next polls, this many times in all, then left alone: a dead link must not
