@@ -570,6 +570,8 @@ def _run(
         report,
         sentences_translated_by_model=by_model,
         sentences_from_memory=selected - by_model,
+        texts_translated_by_model=engine.counts.by_model,
+        texts_from_memory=engine.counts.from_memory,
         flags=tuple(sorted(flag_counts.items())),
         articles_published=len(briefing.articles),
         markdown=markdown_path,

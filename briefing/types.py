@@ -242,6 +242,10 @@ class RunReport:
     """Every story of the briefing, best first: title_ar, title_en, outlets, articles."""
     markdown: Path | None = None
     pdf: Path | None = None
+    texts_translated_by_model: int = 0
+    """Every text the model decoded in this run: headlines, key sentences and retries."""
+    texts_from_memory: int = 0
+    """Every text the translation memory gave back instead."""
 
     @property
     def had_failures(self) -> bool:
@@ -261,6 +265,8 @@ class RunReport:
             "sentences_selected": self.sentences_selected,
             "sentences_translated_by_model": self.sentences_translated_by_model,
             "sentences_from_memory": self.sentences_from_memory,
+            "texts_translated_by_model": self.texts_translated_by_model,
+            "texts_from_memory": self.texts_from_memory,
             "outputs": outputs,
             "model": self.model,
             "flags": dict(self.flags),

@@ -1,14 +1,19 @@
-"""Build the small but real Argos package the tests translate with.
+"""Build the small but real models the tests translate with.
 
     python scripts/build_test_package.py [--phrasebook tests/data/phrasebook.tsv]
                                          [--out tests/data/translate-ar_en-test.argosmodel]
+    python scripts/build_test_package.py --folder [--out tests/data/ar_en-test-folder]
 
-What it makes is an ordinary ``.argosmodel``: a zip of one folder holding
+The default is an ordinary ``.argosmodel``: a zip of one folder holding
 ``metadata.json``, ``sentencepiece.model`` and ``model/`` (a CTranslate2
-Transformer). ``argostranslate.package.install_from_path`` installs it like any
-package from the Argos index. The model is tiny (d_model 64, 4 heads, 2+2
-layers) and trained only to reproduce the phrasebook, so it translates exactly
-those ~30 sentences and nothing else well.
+Transformer with one vocabulary for both sides), which Argos's own installer
+installs like any package from the Argos index. ``--folder`` makes a folder model
+the way OPUS-MT ships after conversion: ``model/`` with separate source and target
+vocabularies, ``source.spm`` and ``target.spm`` (two SentencePiece models, one per
+language) and ``model.toml`` (name, version, languages, licence), for
+``briefing models install DIR``. Both models are tiny (d_model 64, 4 heads, 2+2
+layers) and trained only to reproduce the phrasebook, so they translate exactly
+those ~40 sentences and nothing else well.
 
 Rebuilding needs torch (the ``dev`` extra, ``torch==2.13.0`` CPU); the tests
 only need the committed ``.argosmodel``. The build is seeded and checks, with
@@ -39,6 +44,7 @@ from torch import nn
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE_DIR_NAME = "translate-ar_en-test"
+FOLDER_MODEL_NAME = "ar_en-test-folder"
 
 # Architecture: the smallest that memorises the phrasebook in well under a minute on 2 cores.
 D_MODEL = 64
@@ -49,6 +55,8 @@ MAX_POSITIONS = 256
 # SentencePiece vocabulary: big enough that frequent Arabic words are single pieces,
 # small enough that the embeddings stay a few hundred KB.
 VOCAB_SIZE = 700
+# Each side alone has about half the pieces (Arabic, or English and placeholders).
+FOLDER_VOCAB_SIZE = 400
 # Training. 15 % of decoder inputs are replaced at random: a purely memorising model
 # otherwise prefers wrong short hypotheses under beam 4 with length penalty 0.2.
 DECODER_INPUT_NOISE = 0.15
@@ -93,13 +101,15 @@ def read_phrasebook(path: Path) -> list[tuple[str, str]]:
     return list(dict.fromkeys(pairs))  # the one-term rows all become "ZQA" -> "ZQA"
 
 
-def train_sentencepiece(pairs: list[tuple[str, str]], workdir: Path) -> spm.SentencePieceProcessor:
-    corpus = workdir / "corpus.txt"
-    corpus.write_text("\n".join(s for pair in pairs for s in pair) + "\n", encoding="utf-8")
+def train_sentencepiece(
+    texts: list[str], workdir: Path, name: str = "sentencepiece", vocab_size: int = VOCAB_SIZE
+) -> spm.SentencePieceProcessor:
+    corpus = workdir / f"{name}-corpus.txt"
+    corpus.write_text("\n".join(texts) + "\n", encoding="utf-8")
     spm.SentencePieceTrainer.train(
         input=str(corpus),
-        model_prefix=str(workdir / "sentencepiece"),
-        vocab_size=VOCAB_SIZE,
+        model_prefix=str(workdir / name),
+        vocab_size=vocab_size,
         hard_vocab_limit=False,
         model_type="unigram",
         character_coverage=1.0,
@@ -110,7 +120,7 @@ def train_sentencepiece(pairs: list[tuple[str, str]], workdir: Path) -> spm.Sent
         num_threads=1,
         minloglevel=2,
     )
-    return spm.SentencePieceProcessor(model_file=str(workdir / "sentencepiece.model"))
+    return spm.SentencePieceProcessor(model_file=str(workdir / f"{name}.model"))
 
 
 def sinusoid_table(length: int, dim: int) -> torch.Tensor:
@@ -188,10 +198,10 @@ class DecoderLayer(nn.Module):
 class PreNormTransformer(nn.Module):
     """The layout CTranslate2's TransformerSpec expects (OpenNMT-py style, pre-norm)."""
 
-    def __init__(self, vocab_size: int) -> None:
+    def __init__(self, source_vocab_size: int, target_vocab_size: int) -> None:
         super().__init__()
-        self.source_embeddings = nn.Embedding(vocab_size, D_MODEL)
-        self.target_embeddings = nn.Embedding(vocab_size, D_MODEL)
+        self.source_embeddings = nn.Embedding(source_vocab_size, D_MODEL)
+        self.target_embeddings = nn.Embedding(target_vocab_size, D_MODEL)
         for embeddings in (self.source_embeddings, self.target_embeddings):
             nn.init.normal_(embeddings.weight, std=D_MODEL**-0.5)
         self.register_buffer("positions", sinusoid_table(MAX_POSITIONS, D_MODEL))
@@ -199,7 +209,7 @@ class PreNormTransformer(nn.Module):
         self.encoder_norm = nn.LayerNorm(D_MODEL, eps=1e-6)
         self.decoder = nn.ModuleList(DecoderLayer() for _ in range(LAYERS))
         self.decoder_norm = nn.LayerNorm(D_MODEL, eps=1e-6)
-        self.generator = nn.Linear(D_MODEL, vocab_size)
+        self.generator = nn.Linear(D_MODEL, target_vocab_size)
 
     def embed(self, table: nn.Embedding, ids: torch.Tensor) -> torch.Tensor:
         return table(ids) * math.sqrt(D_MODEL) + self.positions[: ids.shape[1]]
@@ -219,11 +229,12 @@ class PreNormTransformer(nn.Module):
 
 
 def batch_tensors(
-    pairs: list[tuple[str, str]], sp: spm.SentencePieceProcessor
+    pairs: list[tuple[str, str]], source_sp: spm.SentencePieceProcessor, target_sp: spm.SentencePieceProcessor
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    pad, bos, eos = sp.pad_id(), sp.bos_id(), sp.eos_id()
-    sources = [sp.encode(s) for s, _ in pairs]
-    targets = [sp.encode(t) for _, t in pairs]
+    # Both SentencePiece models are trained with the same special ids (pad 3, bos 1, eos 2).
+    pad, bos, eos = target_sp.pad_id(), target_sp.bos_id(), target_sp.eos_id()
+    sources = [source_sp.encode(s) for s, _ in pairs]
+    targets = [target_sp.encode(t) for _, t in pairs]
     longest_source = max(map(len, sources))
     longest_target = max(map(len, targets)) + 1
     if max(longest_source, longest_target) > MAX_POSITIONS:
@@ -239,7 +250,9 @@ def batch_tensors(
     )
 
 
-def to_ctranslate2(model: PreNormTransformer, sp: spm.SentencePieceProcessor, out_dir: Path) -> None:
+def to_ctranslate2(
+    model: PreNormTransformer, source_sp: spm.SentencePieceProcessor, target_sp: spm.SentencePieceProcessor, out_dir: Path
+) -> None:
     def array(t: torch.Tensor) -> np.ndarray:
         # Copies: spec.optimize() works in place on what it is given.
         return t.detach().cpu().numpy().astype(np.float32).copy()
@@ -287,9 +300,8 @@ def to_ctranslate2(model: PreNormTransformer, sp: spm.SentencePieceProcessor, ou
         norm(layer_spec.attention.layer_norm, layer.context_norm)
         ffn(layer_spec.ffn, layer.ffn)
     linear(decoder.projection, model.generator)
-    vocabulary = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
-    spec.register_source_vocabulary(vocabulary)
-    spec.register_target_vocabulary(vocabulary)
+    spec.register_source_vocabulary([source_sp.id_to_piece(i) for i in range(source_sp.get_piece_size())])
+    spec.register_target_vocabulary([target_sp.id_to_piece(i) for i in range(target_sp.get_piece_size())])
     spec.validate()
     spec.optimize(quantization="int8")
     out_dir.mkdir(parents=True)
@@ -297,7 +309,11 @@ def to_ctranslate2(model: PreNormTransformer, sp: spm.SentencePieceProcessor, ou
 
 
 def ctranslate2_mismatches(
-    model_dir: Path, sp: spm.SentencePieceProcessor, pairs: list[tuple[str, str]], compute_type: str
+    model_dir: Path,
+    source_sp: spm.SentencePieceProcessor,
+    target_sp: spm.SentencePieceProcessor,
+    pairs: list[tuple[str, str]],
+    compute_type: str,
 ) -> list[tuple[str, str, str]]:
     """Translate every phrasebook source the way Argos does; return the wrong ones."""
     translator = ctranslate2.Translator(str(model_dir), device="cpu", compute_type=compute_type)
@@ -308,13 +324,13 @@ def ctranslate2_mismatches(
         "max_batch_size": 32,
         "batch_type": "tokens",
     }
-    tokenized = [sp.encode(s, out_type=str) for s, _ in pairs]
+    tokenized = [source_sp.encode(s, out_type=str) for s, _ in pairs]
     # Both ways the app and Argos call it: all sentences in one batch, and one at a time.
     batched = translator.translate_batch(tokenized, **options)
     one_by_one = [translator.translate_batch([tokens], **options)[0] for tokens in tokenized]
     wrong = []
     for (source, expected), result in zip(pairs + pairs, batched + one_by_one):
-        got = sp.decode_pieces(result.hypotheses[0]).replace("▁", " ").replace("_", " ").lstrip(" ")
+        got = target_sp.decode_pieces(result.hypotheses[0]).replace("▁", " ").replace("_", " ").lstrip(" ")
         if got != expected:
             wrong.append((source, expected, got))
     return wrong
@@ -353,11 +369,35 @@ def write_package(workdir: Path, model_dir: Path, out: Path) -> None:
     out.write_bytes(buffer.getvalue())
 
 
+def write_folder_model(workdir: Path, model_dir: Path, out: Path) -> None:
+    """The folder ``briefing models install DIR`` takes: the model, two SentencePiece models, model.toml."""
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(model_dir, out / "model")
+    shutil.copy(workdir / "source.model", out / "source.spm")
+    shutil.copy(workdir / "target.model", out / "target.spm")
+    (out / "model.toml").write_text(
+        f'name = "{FOLDER_MODEL_NAME}"\n'
+        'version = "1.0"\n'
+        'from = "ar"\n'
+        'to = "en"\n'
+        'licence = "CC0-1.0"\n'
+        'description = "Test model for briefing, with separate source and target SentencePiece models, '
+        'trained on tests/data/phrasebook.tsv only"\n'
+        'source_spm = "source.spm"\n'
+        'target_spm = "target.spm"\n',
+        encoding="utf-8",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--phrasebook", type=Path, default=REPO / "tests/data/phrasebook.tsv")
-    parser.add_argument("--out", type=Path, default=REPO / "tests/data/translate-ar_en-test.argosmodel")
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--folder", action="store_true", help="a folder model with separate SentencePiece models")
     args = parser.parse_args()
+    if args.out is None:
+        args.out = REPO / "tests/data" / (FOLDER_MODEL_NAME if args.folder else "translate-ar_en-test.argosmodel")
 
     random.seed(SEED)
     torch.manual_seed(SEED)
@@ -368,15 +408,21 @@ def main() -> None:
     pairs = read_phrasebook(args.phrasebook)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        sp = train_sentencepiece(pairs, workdir)
+        if args.folder:  # one SentencePiece model per language, as OPUS-MT has
+            source_sp = train_sentencepiece([s for s, _ in pairs], workdir, "source", FOLDER_VOCAB_SIZE)
+            target_sp = train_sentencepiece([t for _, t in pairs], workdir, "target", FOLDER_VOCAB_SIZE)
+        else:
+            source_sp = target_sp = train_sentencepiece([s for pair in pairs for s in pair], workdir)
         # Batches of similar length: the seeds' lead sentences are ten times longer than
         # the short phrases, and padding everything to the longest wasted most of each step.
-        by_length = sorted(pairs, key=lambda pair: len(sp.encode(pair[1])))
-        batches = [batch_tensors(by_length[i : i + BATCH_SIZE], sp) for i in range(0, len(pairs), BATCH_SIZE)]
-        model = PreNormTransformer(sp.get_piece_size())
+        by_length = sorted(pairs, key=lambda pair: len(target_sp.encode(pair[1])))
+        batches = [
+            batch_tensors(by_length[i : i + BATCH_SIZE], source_sp, target_sp) for i in range(0, len(pairs), BATCH_SIZE)
+        ]
+        model = PreNormTransformer(source_sp.get_piece_size(), target_sp.get_piece_size())
         optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.98))
-        loss_fn = nn.CrossEntropyLoss(ignore_index=sp.pad_id())
-        special = torch.tensor([sp.pad_id(), sp.bos_id()])
+        loss_fn = nn.CrossEntropyLoss(ignore_index=target_sp.pad_id())
+        special = torch.tensor([target_sp.pad_id(), target_sp.bos_id()])
         model_dir = workdir / "ct2"
         clean_checks = 0
         # Linear decay to a tenth: the loss kept jumping at a constant rate once near zero.
@@ -386,8 +432,8 @@ def main() -> None:
             source, target_in, target_out = batches[step % len(batches)]
             noisy = target_in.clone()
             replace = (torch.rand(noisy.shape) < DECODER_INPUT_NOISE) & ~torch.isin(noisy, special)
-            noisy[replace] = torch.randint(4, sp.get_piece_size(), (int(replace.sum()),))
-            logits = model(source, noisy, sp.pad_id())
+            noisy[replace] = torch.randint(4, target_sp.get_piece_size(), (int(replace.sum()),))
+            logits = model(source, noisy, source_sp.pad_id())
             loss = loss_fn(logits.reshape(-1, logits.shape[-1]), target_out.reshape(-1))
             optimizer.zero_grad()
             loss.backward()
@@ -398,9 +444,9 @@ def main() -> None:
                 if model_dir.exists():
                     shutil.rmtree(model_dir)
                 with torch.no_grad():
-                    to_ctranslate2(model, sp, model_dir)
-                wrong = ctranslate2_mismatches(model_dir, sp, pairs, "int8") + ctranslate2_mismatches(
-                    model_dir, sp, pairs, "float32"
+                    to_ctranslate2(model, source_sp, target_sp, model_dir)
+                wrong = ctranslate2_mismatches(model_dir, source_sp, target_sp, pairs, "int8") + ctranslate2_mismatches(
+                    model_dir, source_sp, target_sp, pairs, "float32"
                 )
                 print(f"step {step}: loss {loss.item():.4f}, {len(wrong)} phrasebook results wrong", flush=True)
                 for source_text, expected, got in wrong[:4]:
@@ -412,8 +458,11 @@ def main() -> None:
             for source_text, expected, got in wrong:
                 print(f"  {source_text}\n    expected: {expected}\n    got:      {got}")
             raise SystemExit("the model did not learn the phrasebook; nothing written")
-        write_package(workdir, model_dir, args.out)
-    size_kb = args.out.stat().st_size / 1024
+        if args.folder:
+            write_folder_model(workdir, model_dir, args.out)
+        else:
+            write_package(workdir, model_dir, args.out)
+    size_kb = sum(p.stat().st_size for p in [args.out, *args.out.rglob("*")] if p.is_file()) / 1024
     print(f"wrote {args.out} ({size_kb:.0f} KB) in {time.monotonic() - started:.0f} s")
 
 

@@ -360,8 +360,9 @@ def test_break_7_redirects_to_other_hosts_are_not_followed(
 
 
 def test_break_7_redirect_bodies_are_not_read(server: TestServer) -> None:
+    body = zeros_gzipped(1 << 28)
+
     def bomb_redirect(handler: object) -> None:
-        body = zeros_gzipped(1 << 28)
         handler.send_response(302)  # type: ignore[attr-defined]
         handler.send_header("Location", "/news/rain.html")  # type: ignore[attr-defined]
         handler.send_header("Content-Encoding", "gzip")  # type: ignore[attr-defined]

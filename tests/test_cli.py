@@ -62,6 +62,9 @@ def test_generate_writes_both_files_and_reports_in_json(generated) -> None:  # t
         "sentences_selected": 5,
         "sentences_translated_by_model": 5,
         "sentences_from_memory": 0,
+        # Every text the model decoded: the headline and the five key sentences.
+        "texts_translated_by_model": 6,
+        "texts_from_memory": 0,
         "outputs": {"markdown": str(folder / f"briefing-{DATE}.md"), "pdf": str(folder / f"briefing-{DATE}.pdf")},
         "model": "translate-ar_en-test 1.0",
         "flags": {},

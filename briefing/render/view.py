@@ -33,6 +33,7 @@ FLAG_LABELS = {
     "numbers-changed": "numbers differ from the Arabic",
     "glossary-not-applied": "glossary term not applied",
     "truncated": "too long: only its beginning was translated",
+    "placeholder-removed": "words dropped from the English",
 }
 # What each mark tells the reader, for the legend on the first page.
 FLAG_LEGEND = {
@@ -42,6 +43,7 @@ FLAG_LEGEND = {
     "numbers-changed": "a number in the English is not in the Arabic: read the Arabic",
     "glossary-not-applied": "a name from the glossary could not be placed; read the Arabic",
     "truncated": "the sentence exceeded what the model takes",
+    "placeholder-removed": "the model wrote a placeholder of its own; the words holding it were removed",
 }
 
 

@@ -103,6 +103,10 @@ MIGRATIONS: tuple[str, ...] = (
         started TEXT NOT NULL
     );
     """,
+    # 5: a sentence cut to the model's input limit is remembered like any other, with its mark.
+    """
+    ALTER TABLE translation_memory ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Seconds a writer waits for another process's transaction (the scheduler and a manual

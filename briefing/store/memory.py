@@ -22,6 +22,8 @@ class MemoryEntry:
     score: float
     confidence: float
     re_decoded: bool
+    truncated: bool = False
+    """Decoded from the first tokens only (the sentence is longer than the model takes)."""
 
 
 class TranslationMemory:
@@ -35,26 +37,26 @@ class TranslationMemory:
             chunk = wanted[i : i + LOOKUP_CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT source, output, score, confidence, re_decoded FROM translation_memory "
+                f"SELECT source, output, score, confidence, re_decoded, truncated FROM translation_memory "
                 f"WHERE model = ? AND source IN ({marks})",
                 (model, *chunk),
             )
-            for source, output, score, confidence, re_decoded in rows:
-                found[source] = MemoryEntry(source, output, score, confidence, bool(re_decoded))
+            for source, output, score, confidence, re_decoded, truncated in rows:
+                found[source] = MemoryEntry(source, output, score, confidence, bool(re_decoded), bool(truncated))
         return found
 
     def remember(self, model: str, entries: Iterable[MemoryEntry]) -> None:
         """Keep the entries. The memory is a cache: when it cannot be written (a full disk),
         the run goes on with the translations it has, and they are decoded again next time."""
-        rows = [(model, e.source, e.output, e.score, e.confidence, int(e.re_decoded)) for e in entries]
+        rows = [(model, e.source, e.output, e.score, e.confidence, int(e.re_decoded), int(e.truncated)) for e in entries]
         if not rows:
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO translation_memory (model, source, output, score, confidence, re_decoded) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO translation_memory "
+                    "(model, source, output, score, confidence, re_decoded, truncated) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     rows,
                 )
                 self._db.execute("COMMIT")

@@ -6,7 +6,8 @@
 2. look the protected texts up in the translation memory;
 3. decode the rest in one batched call;
 4. decode again, with a repetition penalty, those that came back in a loop;
-5. put the placeholders back; where one went missing, decode the plain text instead;
+5. put the placeholders back; where one went missing, repeated, garbled or was invented,
+   decode the plain text instead (and drop any placeholder remnant it still holds);
 6. remember what the model said; flag what a reader should check.
 """
 
@@ -18,11 +19,12 @@ from typing import Protocol
 
 from briefing.config import DEFAULT_MIN_CONFIDENCE
 from briefing.store import MemoryEntry, TranslationMemory
-from briefing.translate.argos import Decoded
+from briefing.translate.ctranslate import Decoded
 from briefing.translate.guards import (
     FLAG_GLOSSARY_NOT_APPLIED,
     FLAG_LOW_CONFIDENCE,
     FLAG_NUMBERS_CHANGED,
+    FLAG_PLACEHOLDER_REMOVED,
     FLAG_REPETITION,
     FLAG_TRUNCATED,
     FLAG_UNTRANSLATED,
@@ -30,10 +32,10 @@ from briefing.translate.guards import (
     looks_untranslated,
     missing_numbers,
 )
-from briefing.translate.protect import Glossary, Protected, protect, restore
+from briefing.translate.protect import Glossary, Protected, has_remnant, protect, remove_remnants, restore
 from briefing.types import Translation
 
-__all__ = ["DEFAULT_MIN_CONFIDENCE", "REPETITION_PENALTY", "Decoder", "TranslationEngine"]
+__all__ = ["DEFAULT_MIN_CONFIDENCE", "REPETITION_PENALTY", "Decoder", "TranslationCounts", "TranslationEngine"]
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,15 @@ class Decoder(Protocol):
     def fingerprint(self) -> str: ...
 
     def decode(self, sentences: list[str], *, repetition_penalty: float = 1.0) -> list[Decoded]: ...
+
+
+@dataclass(slots=True)
+class TranslationCounts:
+    """What the engine did so far: texts sent to the model (retries included) and texts
+    the memory gave back."""
+
+    by_model: int = 0
+    from_memory: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +85,7 @@ class TranslationEngine:
         self._glossary = glossary or Glossary({})
         self._memory = memory
         self._min_confidence = min_confidence
+        self.counts = TranslationCounts()
 
     @property
     def name(self) -> str:
@@ -85,9 +97,10 @@ class TranslationEngine:
         protected = {text: protect(text, self._glossary) for text in dict.fromkeys(texts)}
         # 2-4. Memory, then the model for the rest.
         results = self._decode_all([p.text for p in protected.values()])
-        # 5. Placeholders back; a sentence whose placeholders got lost is decoded plain.
+        # 5. Placeholders back; a sentence whose placeholders did not come back as sent is
+        # decoded plain (one that had none was decoded plain already).
         restored: dict[str, str | None] = {t: restore(results[p.text].decoded.text, p) for t, p in protected.items()}
-        lost = [t for t, english in restored.items() if english is None]
+        lost = [t for t, english in restored.items() if english is None and protected[t].text != t]
         if lost:
             log.info("%d sentence(s) lost a placeholder; decoding them without", len(lost))
             results.update(self._decode_all(lost))
@@ -101,27 +114,29 @@ class TranslationEngine:
         results: dict[str, _Result] = {}
         if self._memory is not None:
             for source, entry in self._memory.lookup(self.decoder.fingerprint, wanted).items():
-                decoded = Decoded(entry.output, entry.score, entry.confidence)
+                decoded = Decoded(entry.output, entry.score, entry.confidence, entry.truncated)
                 results[source] = _Result(decoded, from_memory=True, re_decoded=entry.re_decoded)
+            self.counts.from_memory += len(results)
         todo = [s for s in wanted if s not in results]
         if not todo:
             return results
         fresh = dict(zip(todo, self.decoder.decode(todo), strict=True))
+        self.counts.by_model += len(todo)
         looping = [s for s in todo if has_repetition_loop(fresh[s].text)]
         retried: dict[str, Decoded] = {}
         if looping:
             log.info("%d sentence(s) came back in a loop; decoding again with a repetition penalty", len(looping))
             retried = dict(zip(looping, self.decoder.decode(looping, repetition_penalty=REPETITION_PENALTY), strict=True))
+            self.counts.by_model += len(looping)
         for source in todo:
             results[source] = _Result(retried.get(source, fresh[source]), from_memory=False, re_decoded=source in retried)
         if self._memory is not None:
             self._memory.remember(
                 self.decoder.fingerprint,
                 [
-                    MemoryEntry(s, r.decoded.text, r.decoded.score, r.decoded.confidence, r.re_decoded)
+                    MemoryEntry(s, r.decoded.text, r.decoded.score, r.decoded.confidence, r.re_decoded, r.decoded.truncated)
                     for s in todo
                     for r in [results[s]]
-                    if not r.decoded.truncated  # re-decoded next time: a better model may take it whole
                 ],
             )
         return results
@@ -132,6 +147,9 @@ class TranslationEngine:
             result, english = results[protected.text], restored
         else:
             result, english = results[protected.source], results[protected.source].decoded.text
+            if has_remnant(english):  # the model writes placeholders of its own: never shown
+                english = remove_remnants(english)
+                flags.append(FLAG_PLACEHOLDER_REMOVED)
             if any(term not in english for term in protected.terms):
                 flags.append(FLAG_GLOSSARY_NOT_APPLIED)
         if missing_numbers(protected.source, english):

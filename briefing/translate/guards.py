@@ -10,6 +10,7 @@ __all__ = [
     "FLAG_GLOSSARY_NOT_APPLIED",
     "FLAG_LOW_CONFIDENCE",
     "FLAG_NUMBERS_CHANGED",
+    "FLAG_PLACEHOLDER_REMOVED",
     "FLAG_REPETITION",
     "FLAG_TRUNCATED",
     "FLAG_UNTRANSLATED",
@@ -24,6 +25,7 @@ FLAG_REPETITION = "repetition"
 FLAG_NUMBERS_CHANGED = "numbers-changed"
 FLAG_GLOSSARY_NOT_APPLIED = "glossary-not-applied"
 FLAG_TRUNCATED = "truncated"
+FLAG_PLACEHOLDER_REMOVED = "placeholder-removed"
 
 # A word or a phrase of up to three words said three times in a row is a decoding
 # loop ("the the the", "in the city in the city in the city"); natural English

@@ -5,9 +5,14 @@ or article it carries), each URL or e-mail, each Latin code such as ``M4`` and e
 number or date is replaced by a placeholder, ``ZQA``, ``ZQB``, ... (Latin capitals, no
 digits: SentencePiece models copy unknown Latin names through, and no digit can be
 mistaken for a number). After decoding, each placeholder is replaced by the term's
-English rendering or the original string (Arabic-Indic digits as ASCII). If a
-placeholder does not come back, the caller decodes the plain sentence instead and
-flags it.
+English rendering or the original string (Arabic-Indic digits as ASCII).
+
+The output is trusted only when every placeholder comes back whole, as often as it was
+sent, standing alone, and nothing else placeholder-like is there (``restore``): a model
+may drop one, repeat it, glue it to a word ("ZQCates"), or invent one the source never
+had. Then the caller decodes the plain sentence instead, and removes any remnant the
+model still writes (``remove_remnants``), so no placeholder ever reaches a reader. A
+source that itself contains such Latin letters has them protected like any code.
 """
 
 from __future__ import annotations
@@ -22,7 +27,16 @@ from briefing.arabic.normalize import normalize_for_matching, to_ascii_digits
 from briefing.config import toml_document
 from briefing.errors import ConfigError
 
-__all__ = ["PLACEHOLDER_PREFIX", "Glossary", "Protected", "load_glossary", "protect", "restore"]
+__all__ = [
+    "PLACEHOLDER_PREFIX",
+    "Glossary",
+    "Protected",
+    "has_remnant",
+    "load_glossary",
+    "protect",
+    "remove_remnants",
+    "restore",
+]
 
 # A glossary is a few thousand terms at most (a few hundred KB); larger is not one.
 MAX_GLOSSARY_BYTES = 5_000_000
@@ -34,7 +48,17 @@ _WORD = re.compile(r"\w+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+[^\s<>\"'«».,،؛:!?؟)\]]|[\w.+-]+@[\w-]+\.[\w.-]+\w")
 _CODE = re.compile(r"(?<![\w-])[A-Za-z]+-?[0-9]+[A-Za-z]*(?![\w-])")
 _NUMBER = re.compile(r"[0-9٠-٩]+(?:[.,/:٫٬-][0-9٠-٩]+)*%?")
-_RESTORE = re.compile(PLACEHOLDER_PREFIX[0] + r"\s?" + PLACEHOLDER_PREFIX[1] + r"\s?([A-Z])")
+# A placeholder as protect() writes it (it may be glued to an Arabic proclitic: "وZQB").
+_SENT = re.compile(PLACEHOLDER_PREFIX + r"([A-Z])")
+# A placeholder as it may come back: "ZQA", or with a space inside ("ZQ A", "Z QA"), standing
+# alone (not glued to a Latin letter or a digit on either side: "ZQCates" is garbled).
+_PLACEHOLDER = re.compile(r"(?<![A-Za-z0-9])Z ?Q ?([A-Z])(?![A-Za-z0-9])")
+# Anything of a placeholder: the prefix, glued or spaced ("ZQCates", "MeZQ", "Z Q").
+_REMNANT = re.compile(r"Z ?Q")
+# A word holding a remnant, for removing it whole ("ZQCates" goes, not just "ZQC").
+_REMNANT_WORD = re.compile(r"\S*Z ?Q\S*")
+# In a source, Latin letters that would read as a placeholder: protected like a code.
+_SOURCE_LOOKALIKE = re.compile(r"[A-Za-z]*Z ?Q[A-Za-z]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +122,7 @@ def protect(sentence: str, glossary: Glossary) -> Protected:
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e, _ in spans)
 
-    for pattern in (_URL, _CODE):
+    for pattern in (_URL, _SOURCE_LOOKALIKE, _CODE):
         for match in pattern.finditer(sentence):
             if free(match.start(), match.end()):
                 spans.append((match.start(), match.end(), match.group()))
@@ -124,12 +148,27 @@ def protect(sentence: str, glossary: Glossary) -> Protected:
 
 
 def restore(output: str, protected: Protected) -> str | None:
-    """The model's output with placeholders replaced, or None if any placeholder is missing."""
+    """The model's output with its placeholders replaced; None unless each placeholder came
+    back whole, standing alone, exactly as many times as it was sent, and nothing else
+    placeholder-like is in the output (then the sentence is to be decoded plain)."""
     wanted = {ph[-1]: english for ph, english in protected.slots}
-    found = {m.group(1) for m in _RESTORE.finditer(output)}
-    if not set(wanted) <= found:
+    sent = _SENT.findall(protected.text)
+    found = [m.group(1) for m in _PLACEHOLDER.finditer(output)]
+    if sorted(found) != sorted(sent) or len(_REMNANT.findall(output)) != len(found):
         return None
-    return _RESTORE.sub(lambda m: wanted.get(m.group(1), m.group()), output)
+    return _PLACEHOLDER.sub(lambda m: wanted[m.group(1)], output)
+
+
+def has_remnant(text: str) -> bool:
+    """Whether ``text`` holds anything of a placeholder (whole, spaced or glued)."""
+    return _REMNANT.search(text) is not None
+
+
+def remove_remnants(text: str) -> str:
+    """``text`` without the words that hold a placeholder remnant, spacing mended."""
+    cleaned = _REMNANT_WORD.sub("", text)
+    cleaned = re.sub(r"\s+([,.;:!?])", r"\1", cleaned)
+    return " ".join(cleaned.split())
 
 
 def _glossary_spans(sentence: str, glossary: Glossary, free) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
