@@ -47,7 +47,6 @@ EXIT_LOCKED = 7
 EXIT_ALREADY_PUBLISHED = 8
 
 log = logging.getLogger("briefing")
-_VERBOSITY = [0]  # set by the -v count of this invocation
 
 
 def _exit_code_for(error: BriefingError) -> int:
@@ -76,36 +75,7 @@ def _report_failure(message: str, code: int, *, as_json: bool, date: str | None,
     sys.exit(code)
 
 
-# How the summary line names each kind of skipped item (``SkippedItem.kind``).
-_SKIP_LABELS = {
-    "unreadable": "could not be read",
-    "empty": "empty (nothing to read)",
-    "language": "not in Arabic",
-    "duplicate": "duplicates (kept once)",
-    "blocked": "links not followed (not a configured site or address)",
-    "deferred": "feeds with items left for the next run",
-    "repaired": "used with stray bytes replaced",
-}
-
-
-def _print_skipped(skipped: Any, verbose: bool) -> None:
-    """One line per kind of skipped item (each item too with -v): a real day leaves out
-    hundreds of empty records and copies, and a line for each would bury what matters."""
-    by_kind: dict[str, list[Any]] = {}
-    for item in skipped:
-        by_kind.setdefault(item.kind, []).append(item)
-    for kind, items in by_kind.items():
-        label = _SKIP_LABELS.get(kind, kind)
-        first = items[0]
-        more = f"; {len(items) - 1} more with -v" if len(items) > 1 and not verbose else ""
-        click.echo(f"skipped {len(items)} {label}: {first.source}: {first.reason}{more}", err=True)
-        if verbose:
-            for item in items[1:]:
-                click.echo(f"  skipped {item.source}: {item.reason}", err=True)
-
-
 def _setup_logging(verbosity: int) -> None:
-    _VERBOSITY[0] = verbosity
     level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
     handler: logging.Handler
     if sys.stderr.isatty():
@@ -144,6 +114,7 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
     _setup_logging(verbose)
     ctx.ensure_object(dict)
     ctx.obj["config_path"] = config_path
+    ctx.obj["verbosity"] = verbose
 
 
 @cli.command()
@@ -203,7 +174,10 @@ def generate(
             )
         else:
             click.echo("no new articles; nothing written", err=True)
-        _print_skipped(report.skipped, verbose=_VERBOSITY[0] > 0)
+        from briefing.report import skip_summary
+
+        for line in skip_summary(report.skipped, every_item=ctx.obj["verbosity"] > 0):
+            click.echo(line, err=True)
     sys.exit(EXIT_SKIPPED_INPUTS if report.had_failures else EXIT_OK)
 
 
@@ -394,14 +368,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_FAILED)
     except MemoryError:
         log.info("out of memory", exc_info=True)
-        _report_failure("out of memory; nothing written", EXIT_FAILED, as_json=as_json, date=_option_value(args, "--date"))
+        _report_failure("out of memory", EXIT_FAILED, as_json=as_json, date=_option_value(args, "--date"))
     except Exception as error:  # a bug or a failure nobody foresaw: one line, the traceback at -v
         log.info("internal error", exc_info=True)
         message = f"{type(error).__name__}: {error}".rstrip(": ")
-        hint = "" if _VERBOSITY[0] else " (run with -v for the traceback)"
+        verbose = any(arg in ("-v", "-vv", "--verbose") for arg in args)
+        hint = "" if verbose else " (run with -v for the traceback)"
         _report_failure(
-            f"{message}; nothing written{hint}", EXIT_FAILED, as_json=as_json, date=_option_value(args, "--date"),
-            prefix="internal error",
+            f"{message}{hint}", EXIT_FAILED, as_json=as_json, date=_option_value(args, "--date"), prefix="internal error"
         )
 
 

@@ -192,12 +192,12 @@ class Config:
         for number, source in enumerate(self.sources, 1):
             if source.kind not in SOURCE_KINDS:
                 raise ConfigError(f"sources[{number}]: give one of folder, feed or page")
-            if source.is_web and not re.match(r"https?://[^/\s]+", source.location):
+            if source.is_web and not _is_http_url(source.location):
                 raise ConfigError(f"sources[{number}].{source.kind}: {source.location!r} is not an http(s) URL")
         for name, bounds in _RANGES.items():
             bounds.check(_FIELD_KEYS[name], getattr(self, name))
         for host in self.allow_hosts:
-            if not _HOST.fullmatch(host):
+            if not _HOST.fullmatch(_idna(host)):
                 raise ConfigError(f"fetch.allow_hosts: {host!r} is not a host name like news.example.com")
         if self.timezone:
             try:
@@ -214,6 +214,26 @@ class Config:
             DayOfWeekField("day_of_week", self.schedule_days)
         except ValueError:
             raise ConfigError(f"schedule.days: {self.schedule_days!r} is not a cron day_of_week (e.g. mon-fri)") from None
+
+
+def _is_http_url(url: str) -> bool:
+    """An http(s) URL with a host and, if it gives one, a valid port."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError when out of range or not a number
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and port != 0
+
+
+def _idna(host: str) -> str:
+    """An Arabic (IDN) host name in its ASCII form, for the host-name check."""
+    try:
+        return host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return host  # fails the check below, with the host as written
 
 
 def available_cores() -> int:

@@ -39,12 +39,13 @@ from briefing.ingest.textfiles import read_folder
 from briefing.lock import run_lock
 from briefing.publish import publish, reconcile
 from briefing.render import find_templates_dir, render_markdown, render_pdf
+from briefing.report import skip_summary
 from briefing.store import Record, RunRow, TranslationMemory, open_database, read_only_record
-from briefing.store.record import RETRY
 from briefing.summarize import Budget, KeySentenceSelector, get_selector
 from briefing.summarize.story import StorySentences, select_story_sentences
 from briefing.translate import ArgosModel, Decoder, Glossary, TranslationEngine, load_glossary
 from briefing.types import (
+    RETRY_LATER,
     Article,
     Briefing,
     FeaturedStory,
@@ -158,7 +159,7 @@ def run_briefing(
             run_id = _store(lambda: record.begin_run(date), database)
             outcome, report = "failed", None
             try:
-                _store(lambda: reconcile(record, config.out_dir, database.parent / "unrecorded"), database)
+                _store(lambda: reconcile(record, config.out_dir, database.parent / "unrecorded", run=run_id), database)
                 engine = build_engine(config, decoder, connection)
                 report = _store(
                     lambda: _run(config, date, engine, selector, templates_dir, record, choice, checkpoint), database
@@ -318,11 +319,7 @@ def _poll_web(
                     )
                     items, outcome = list(result.articles), f"{len(result.articles)} items"
                     skipped.extend(result.skipped)
-                    left_out = [
-                        (item.source, RETRY if item.source in result.retry else item.kind)
-                        for item in result.skipped
-                        if item.source != url
-                    ]
+                    left_out = list(result.left_out)
                     if result.deferred:
                         skipped.append(SkippedItem(
                             source=url,
@@ -330,9 +327,10 @@ def _poll_web(
                             kind="deferred",
                         ))
                     # After a 304, when an entry failed for a reason that may pass (its page
-                    # timed out), or when entries wait beyond max_items, keep the old
-                    # validators: the next poll then gets the whole feed again.
-                    retry = result.deferred or result.retry
+                    # timed out), when entries wait (max_items), or when a link was refused
+                    # (the next configuration may allow it), keep the old validators: the
+                    # next poll then gets the whole feed again.
+                    retry = result.deferred or result.blocked or any(o == RETRY_LATER for _, o in result.left_out)
                     validators = previous if (result.not_modified or retry) else (
                         (result.conditional.etag, result.conditional.last_modified) if result.conditional else None
                     )
@@ -419,6 +417,8 @@ def scheduled_job(config: Config, *, decoder: Decoder | None = None, clock: Cloc
             report.date, report.articles_read, report.articles_new, report.articles_published,
             f" -> {report.markdown}" if report.markdown else " (nothing written)",
         )
+        for line in skip_summary(report.skipped):  # a feed down for weeks must show in the log
+            log.warning("scheduled run %s: %s", report.date, line)
 
     return job
 

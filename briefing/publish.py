@@ -98,10 +98,19 @@ def publish(
     checkpoint("committed")
 
 
-def reconcile(record: Record, out_dir: Path, aside: Path) -> list[str]:
+def reconcile(record: Record, out_dir: Path, aside: Path, *, run: int) -> list[str]:
     """Settle what interrupted runs left: finish or undo their publications, sweep their
-    temporaries in every date folder of ``out_dir``, move the briefing files of dates the
-    record ran but never published into ``aside``. Returns one line per thing done."""
+    temporaries in every date folder of ``out_dir``, move into ``aside`` the briefing files
+    of dates whose runs were killed or failed and never published. Returns one line per
+    thing done (``run`` is the run doing it). Raises RenderError when a file of ``out_dir``
+    cannot be touched."""
+    try:
+        return _reconcile(record, out_dir, aside, run)
+    except OSError as exc:
+        raise RenderError(f"cannot settle what an interrupted run left in {out_dir}: {exc.strerror or exc}") from exc
+
+
+def _reconcile(record: Record, out_dir: Path, aside: Path, run: int) -> list[str]:
     done: list[str] = []
     for publishing in record.pending_publications():
         if all(f.path.is_file() and file_digest(f.path) == f.sha256 for f in publishing.files):
@@ -116,12 +125,15 @@ def reconcile(record: Record, out_dir: Path, aside: Path) -> list[str]:
     for folder in folders.values():
         for stale in remove_stale_temporaries(folder):
             done.append(f"removed {stale}, left by an interrupted run")
-    unpublished = record.run_dates() - record.briefing_dates()
+    # Only dates of runs that were killed or failed, with no briefing: a date that merely
+    # had "nothing new" may hold files some other record published into a shared out/.
+    unpublished = record.interrupted_run_dates(besides=run) - record.briefing_dates()
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     for date, folder in sorted(folders.items()):
         if date not in unpublished:
             continue
         for path in sorted(folder.glob(f"{BRIEFING_FILE_PREFIX}{date.isoformat()}.*")):
-            target = aside / date.isoformat() / path.name
+            target = aside / date.isoformat() / f"{stamp}-{path.name}"  # never over an earlier one
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(path, target)
             done.append(f"moved {path} to {target}: the record has no briefing for {date} (an interrupted run)")

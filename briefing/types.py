@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 __all__ = [
+    "RETRY_LATER",
     "Article",
     "Briefing",
     "FeaturedStory",
@@ -206,6 +207,11 @@ class PendingFile:
     """The complete new file under a hidden name, renamed to ``path`` to publish it."""
     backup: Path | None
     """A hard link to what ``path`` held before (a rebuild), put back if the publication is undone."""
+
+
+# The outcome the record keeps for a feed item whose failure may pass (tried again later);
+# every other outcome is the item's skip kind, and final.
+RETRY_LATER = "retry"
 
 
 @dataclass(frozen=True, slots=True)

@@ -183,9 +183,10 @@ def test_break_4_files_of_a_date_the_record_ran_but_never_published_are_moved_ou
     config = linked
     assert config.database is not None
     run_briefing(config, date=DATE, decoder=model)  # type: ignore[arg-type]
-    with contextlib.closing(sqlite3.connect(config.database)) as db, db:
+    with contextlib.closing(sqlite3.connect(config.database)) as db, db:  # killed before its commit
         db.execute("DELETE FROM briefing_articles")
         db.execute("DELETE FROM briefings")
+        db.execute("UPDATE runs SET finished = NULL, outcome = NULL")
     stale = (config.out_dir / DAY / f"briefing-{DAY}.md").read_bytes()
 
     report = run_briefing(config, date=DATE + dt.timedelta(days=1), decoder=model)  # type: ignore[arg-type]
@@ -193,8 +194,24 @@ def test_break_4_files_of_a_date_the_record_ran_but_never_published_are_moved_ou
     assert report.articles_published == 2
     next_day = (DATE + dt.timedelta(days=1)).isoformat()
     assert files_under(config.out_dir) == [f"{next_day}/briefing-{next_day}.md", f"{next_day}/briefing-{next_day}.pdf"]
-    aside = config.database.parent / "unrecorded" / DAY
-    assert (aside / f"briefing-{DAY}.md").read_bytes() == stale  # kept, out of the way
+    [kept] = (config.database.parent / "unrecorded" / DAY).glob(f"*-briefing-{DAY}.md")
+    assert kept.read_bytes() == stale  # kept, out of the way, under a name no later one overwrites
+
+
+def test_break_4_briefings_of_a_shared_out_folder_that_this_record_did_not_write_are_left_alone(
+    linked: Config, model: object, tmp_path: Path
+) -> None:
+    """Another record (a colleague's) published 2026-11-21 into the same out/; this one only
+    ran that day with nothing new. Its files are not this record's to move."""
+    config = linked
+    theirs = config.out_dir / "2026-11-21"
+    theirs.mkdir(parents=True)
+    (theirs / "briefing-2026-11-21.md").write_text("their briefing", encoding="utf-8")
+    empty_inbox = tmp_path / "empty"
+    empty_inbox.mkdir()
+    run_briefing(config.replace(input_dir=empty_inbox), date=dt.date(2026, 11, 21), decoder=model)  # type: ignore[arg-type]
+    run_briefing(config, date=DATE, decoder=model)  # type: ignore[arg-type]
+    assert (theirs / "briefing-2026-11-21.md").read_text(encoding="utf-8") == "their briefing"
 
 
 def test_break_4_stale_temporaries_are_swept_in_every_date_folder(linked: Config, model: object) -> None:

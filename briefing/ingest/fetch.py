@@ -41,6 +41,7 @@ __all__ = [
     "FetchLimits",
     "FetchPolicy",
     "Fetched",
+    "TimedOutError",
     "TransientError",
     "fetch",
     "make_client",
@@ -55,6 +56,7 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _GZIP_MAGIC = b"\x1f\x8b"
 # Statuses below 500 that say "not now" rather than "not here": timeout, too many requests.
 _TRANSIENT_STATUSES = frozenset({408, 425, 429})
+_BAD_LOCATION = "Invalid URL in location header"
 # A socket timeout this close to the deadline is the deadline's (timers are not exact).
 _DEADLINE_SLACK_S = 0.05
 
@@ -119,7 +121,12 @@ class Fetched:
 
 
 class TransientError(IngestError):
-    """A failure that may pass on another try: a timeout, a refused connection, HTTP 5xx or 429."""
+    """A failure that may pass on another try: a timeout, a refused connection, HTTP 5xx or
+    429, a response over the size cap (``fetch.max_mb`` may be raised)."""
+
+
+class TimedOutError(TransientError):
+    """The site did not answer in time: a page of a stalled site costs a whole deadline."""
 
 
 # The deadline of the fetch in progress (time.monotonic()), read by every socket operation.
@@ -258,11 +265,16 @@ def fetch(client: httpx.Client, url: str, limits: FetchLimits, conditional: Cond
     except (_DeadlinePassed, httpx.TimeoutException) as exc:
         # A read given only the time left times out like any read: the clock tells which.
         passed = isinstance(exc, _DeadlinePassed) or time.monotonic() >= deadline - _DEADLINE_SLACK_S
-        raise TransientError(_timeout_message(exc, limits, current, deadline_passed=passed)) from exc
+        raise TimedOutError(_timeout_message(exc, limits, current, deadline_passed=passed)) from exc
     except httpx.ConnectError as exc:
         raise TransientError(f"cannot connect to {_host(exc, current)}: {exc}") from exc
-    except httpx.UnsupportedProtocol as exc:
-        raise IngestError(f"redirected to an address that is not http(s): {exc}") from exc
+    except (httpx.LocalProtocolError, httpx.UnsupportedProtocol) as exc:
+        # What the server sent cannot even be asked for: trying again will not help.
+        raise IngestError(f"cannot follow what {_host(exc, current)} sent: {exc}") from exc
+    except httpx.RemoteProtocolError as exc:
+        if str(exc).startswith(_BAD_LOCATION):  # httpx reads every Location, followed or not
+            raise IngestError(f"redirected to an address that is not a URL: {exc}") from exc
+        raise TransientError(f"{_host(exc, current)} broke off the response: {exc}") from exc
     except httpx.HTTPError as exc:
         raise TransientError(f"connection to {_host(exc, current)} failed: {str(exc) or type(exc).__name__}") from exc
     except httpx.InvalidURL as exc:
@@ -290,7 +302,7 @@ def _fetched(response: httpx.Response, conditional: Conditional | None, limits: 
 
 def _read_body(response: httpx.Response, limits: FetchLimits) -> bytes:
     """The body, inflated as it arrives, never more than ``max_bytes`` before or after."""
-    too_big = IngestError(f"response larger than {limits.max_bytes / 1_000_000:g} MB")
+    too_big = TransientError(f"response larger than {limits.max_bytes / 1_000_000:g} MB")
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
         raise too_big

@@ -19,9 +19,12 @@ from urllib.parse import urlsplit
 
 from briefing.errors import IngestError
 
-__all__ = ["BlockedError", "FetchPolicy", "IPAddress", "Resolver"]
+__all__ = ["WEB_PORTS", "BlockedError", "FetchPolicy", "IPAddress", "Resolver", "ascii_host"]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# Ports a configured source on a private address may also be reached on: its site's
+# http and https (a redirect from one to the other), not its other services.
+WEB_PORTS = (80, 443)
 Resolver = Callable[[str, int], list[IPAddress]]
 
 
@@ -29,9 +32,22 @@ class BlockedError(IngestError):
     """A fetch the policy does not allow: another site, or an address that must not be reached."""
 
 
+def ascii_host(host: str) -> str:
+    """``host`` as it goes on the wire: lower case, no trailing dot, an Arabic (IDN) name
+    in its ``xn--`` form, as httpx sends it (``مثال.مصر`` is ``xn--mgbh0fb.xn--wgbh1c``)."""
+    host = host.strip().strip("[]").lower().rstrip(".")
+    if host.isascii():
+        return host
+    import idna  # httpx's own IDNA 2008 codec
+
+    try:
+        return str(idna.encode(host, uts46=True).decode("ascii"))
+    except idna.IDNAError as exc:
+        raise BlockedError(f"{host!r} is not a valid host name ({exc})") from exc
+
+
 def _site(host: str) -> str:
-    host = host.lower().rstrip(".")
-    return host.removeprefix("www.")
+    return ascii_host(host).removeprefix("www.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +68,8 @@ class FetchPolicy:
     allowed: frozenset[str] = frozenset()
     private_endpoints: frozenset[tuple[str, int]] = frozenset()
     """(IP, port) of configured sources that resolved to non-public addresses when the
-    run started: "the source itself is there". Nothing else non-public is reached."""
+    run started: "the source itself is there", on its own port and the web's two (an
+    intranet site that moves from http to https). Nothing else non-public is reached."""
     resolve: Resolver = field(default=lambda host, port: _resolve(host, port))
     """Host name to addresses: the system's resolver (tests hand in one that rebinds)."""
 
@@ -62,7 +79,8 @@ class FetchPolicy:
     ) -> FetchPolicy:
         """The policy for a run whose configured web sources are ``urls`` (resolved now)."""
         resolve = resolve or _resolve
-        sites, endpoints = set(), set()
+        sites: set[str] = set()
+        endpoints: set[tuple[str, int]] = set()
         for url in urls:
             parts = urlsplit(url)
             if not parts.hostname:
@@ -71,7 +89,7 @@ class FetchPolicy:
             port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
             for address in resolve(parts.hostname, port):
                 if not _is_public(address):
-                    endpoints.add((str(address), port))
+                    endpoints.update((str(address), p) for p in {port, *WEB_PORTS})
         return cls(frozenset(sites), frozenset(_site(h) for h in allow_hosts), frozenset(endpoints), resolve)
 
     def check_url(self, url: str) -> None:

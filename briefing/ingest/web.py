@@ -26,16 +26,26 @@ from typing import TYPE_CHECKING, Any
 from briefing.arabic import split_words
 from briefing.errors import IngestError
 from briefing.ingest.decode import DecodedText, charset_from_html, decode_text, known_charset
-from briefing.ingest.fetch import BlockedError, Conditional, Fetched, FetchLimits, FetchPolicy, TransientError, fetch
+from briefing.ingest.fetch import (
+    BlockedError,
+    Conditional,
+    Fetched,
+    FetchLimits,
+    FetchPolicy,
+    TimedOutError,
+    TransientError,
+    fetch,
+)
 from briefing.ingest.html import article_from_html, article_from_title_and_text, html_to_text
 from briefing.ingest.metadata import EmptyError, date_in_text, require_arabic, skip_kind
-from briefing.types import Article, SkippedItem
+from briefing.types import RETRY_LATER, Article, SkippedItem
 
 if TYPE_CHECKING:
     import httpx
 
 __all__ = [
     "DEFAULT_MAX_ITEMS",
+    "MAX_FAILURES_IN_ROW",
     "MIN_FEED_TEXT_WORDS",
     "FeedResult",
     "PageRead",
@@ -52,6 +62,10 @@ log = logging.getLogger(__name__)
 MIN_FEED_TEXT_WORDS = 60
 # New entries taken per poll (``fetch.max_items``; see config.DEFAULT_MAX_ITEMS).
 DEFAULT_MAX_ITEMS = 200
+# Pages of one feed that may time out in a row (a stalled site: each costs up to
+# fetch.total_timeout) before the rest of the feed waits for the next poll. Three keeps a site that drops one page from losing the others, and
+# bounds a stalled one at three deadlines a poll, not max_items of them.
+MAX_FAILURES_IN_ROW = 3
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _PAGE_TYPES = _HTML_TYPES | {"text/plain", ""}
 _HTML_START = re.compile(rb"<(!doctype\s+html|html)\b", re.IGNORECASE)
@@ -76,9 +90,14 @@ class FeedResult:
     conditional: Conditional | None
     not_modified: bool
     deferred: int = 0
-    """New entries beyond ``max_items``, left for the next poll."""
-    retry: frozenset[str] = frozenset()
-    """Sources (links) of the entries skipped for a failure that may pass (``TransientError``)."""
+    """New entries left for the next poll: beyond ``max_items``, or after
+    ``MAX_FAILURES_IN_ROW`` pages in a row failed."""
+    left_out: tuple[tuple[str, str], ...] = ()
+    """(link, outcome) of each entry to remember as handled: its skip kind when final, or
+    ``RETRY_LATER`` when its failure may pass (a timeout, HTTP 5xx). Refused links are not
+    in it: they cost no request, and may be allowed by the next configuration."""
+    blocked: int = 0
+    """Entries whose page is on a site the policy refuses."""
 
 
 def read_page(client: httpx.Client, url: str, limits: FetchLimits, *, outlet: str = "") -> PageRead:
@@ -129,41 +148,61 @@ def read_feed(
     outlet = outlet or " ".join(str(parsed.feed.get("title", "")).split())
     articles: list[Article] = []
     skipped: list[SkippedItem] = [SkippedItem(source=url, reason=repair, kind="repaired")] if repair else []
+    left_out: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
-    retry: set[str] = set()
-    taken = deferred = 0
+    taken = deferred = failures_in_row = blocked = 0
     for number, entry in enumerate(parsed.entries, 1):
         link = str(entry.get("link") or "")
         source = link or f"{url}#{number}"
         if link and link in known:
             continue  # handled by an earlier poll: not fetched again (a changed feed lists old items too)
-        if taken == max_items:
+        if taken == max_items or failures_in_row == MAX_FAILURES_IN_ROW:
             deferred += 1
             continue
         taken += 1
         try:
             read = _entry_article(client, entry, source, limits, outlet=outlet, fetch_pages=fetch_pages, policy=policy)
         except BlockedError as exc:
+            # No request was made, so it does not count against max_items; not remembered
+            # either: once the host is allowed (fetch.allow_hosts), the next poll takes it.
             log.info("skipped %s: %s", source, exc)
             skipped.append(SkippedItem(source=source, reason=str(exc), kind="blocked"))
+            taken -= 1
+            blocked += 1
             continue
-        except IngestError as exc:
-            log.info("skipped %s: %s", source, exc)
-            skipped.append(SkippedItem(source=source, reason=str(exc), kind=skip_kind(exc)))
-            if isinstance(exc, TransientError):
-                retry.add(source)
+        except Exception as exc:  # one entry's failure, foreseen or not, costs that entry alone
+            error = exc if isinstance(exc, IngestError) else IngestError(f"internal error: {type(exc).__name__}: {exc}")
+            if not isinstance(exc, IngestError):
+                log.info("entry %s of %s failed", source, url, exc_info=True)
+            log.info("skipped %s: %s", source, error)
+            skipped.append(SkippedItem(source=source, reason=str(error), kind=skip_kind(error)))
+            passes = isinstance(error, TransientError)
+            failures_in_row = failures_in_row + 1 if isinstance(error, TimedOutError) else 0
+            if link:
+                left_out.append((link, RETRY_LATER if passes else skip_kind(error)))
             continue
+        failures_in_row = 0
         article, notes = read.article, read.notes
         skipped.extend(notes)
         if article.id in seen:
             skipped.append(SkippedItem(source=source, reason=f"same text as {seen[article.id]}", kind="duplicate"))
+            if link:
+                left_out.append((link, "duplicate"))
             continue
         seen[article.id] = source
         articles.append(article)
-    if deferred:
+    if failures_in_row == MAX_FAILURES_IN_ROW and deferred:
+        log.info("feed %s: %d pages in a row failed; %d items wait for the next poll", url, MAX_FAILURES_IN_ROW, deferred)
+    elif deferred:
         log.info("feed %s: %d more new items wait for the next poll (fetch.max_items = %d)", url, deferred, max_items)
     return FeedResult(
-        tuple(articles), tuple(skipped), fetched.conditional, not_modified=False, deferred=deferred, retry=frozenset(retry)
+        tuple(articles),
+        tuple(skipped),
+        fetched.conditional,
+        not_modified=False,
+        deferred=deferred,
+        left_out=tuple(left_out),
+        blocked=blocked,
     )
 
 

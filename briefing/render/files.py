@@ -18,7 +18,6 @@ from pathlib import Path
 from briefing.types import PendingFile
 
 __all__ = [
-    "TEMPORARY_SUFFIXES",
     "discard",
     "file_digest",
     "place",
@@ -28,8 +27,8 @@ __all__ = [
     "write_atomically",
 ]
 
-# Hidden temporaries a killed run can leave beside its targets; the next run removes them.
-TEMPORARY_SUFFIXES = (".partial", ".previous")
+# Hidden temporaries a killed run can leave beside its targets (``.NAME.TOKEN.partial``
+# and ``.previous``); the next run removes them.
 _TEMPORARY = re.compile(r"^\..+\.[0-9a-f]{12}\.(partial|previous)$")
 
 
@@ -84,13 +83,16 @@ def place(staged: Iterable[PendingFile], *, after_rename: Callable[[Path], None]
 
 def undo(staged: Iterable[PendingFile]) -> None:
     """Put back what the targets held before: each target that holds the new file gets its
-    backup back, or is removed when there was none. Safe to repeat, and after a crash."""
+    backup back, or is removed when there was none. Safe to repeat, and after a crash; the
+    folders are synced, so what was put back stays back before the caller forgets it."""
+    staged = list(staged)
     for pending in staged:
         if pending.path.is_file() and file_digest(pending.path) == pending.sha256:
             if pending.backup is not None and pending.backup.is_file():
                 os.replace(pending.backup, pending.path)
             else:
                 pending.path.unlink(missing_ok=True)
+    _fsync_dirs({f.path.parent for f in staged if f.path.parent.is_dir()})
     discard(staged)
 
 

@@ -16,17 +16,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.types import Article, PendingFile
+from briefing.types import RETRY_LATER, Article, PendingFile
 
-__all__ = ["MAX_ITEM_ATTEMPTS", "RETRY", "PublishedBriefing", "Publishing", "Record", "RunRow", "read_only_record"]
+__all__ = ["MAX_ITEM_ATTEMPTS", "PublishedBriefing", "Publishing", "Record", "RunRow", "read_only_record"]
 
 # A feed item whose page failed for a reason that may pass (a timeout, HTTP 503) is tried
 # again on the next polls, this many times in all, then left alone: a dead link must not
 # cost a request every run. Every other item left out (404, not Arabic, a duplicate, a
 # refused link) is final at once.
 MAX_ITEM_ATTEMPTS = 3
-# The outcome noted for an item to try again; any other outcome (the skip's kind) is final.
-RETRY = "retry"
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +97,6 @@ class Record:
         ids = {r[0] for r in self._db.execute("SELECT article_id FROM briefing_articles WHERE date = ?", (date.isoformat(),))}
         return PublishedBriefing(date, Path(row[0]), Path(row[1]), frozenset(ids))
 
-    def publish(self, date: dt.date, markdown: Path, pdf: Path, articles: Iterable[Article]) -> None:
-        """Record the briefing for ``date`` and the articles in it, replacing an older one, atomically."""
-        rows = [(a.id, a.source, a.title) for a in articles]
-        with self._transaction():
-            self._record_briefing(date, markdown, pdf, rows)
-
     def begin_publishing(self, publishing: Publishing) -> None:
         """Note, before any file is renamed into place, what publishing ``publishing.date`` will do."""
         files = [
@@ -142,9 +135,14 @@ class Record:
             for date, files, articles in rows
         ]
 
-    def run_dates(self) -> set[dt.date]:
-        """Every date some run was started for."""
-        return {dt.date.fromisoformat(row[0]) for row in self._db.execute("SELECT DISTINCT date FROM runs")}
+    def interrupted_run_dates(self, *, besides: int) -> set[dt.date]:
+        """Dates of runs that never finished (killed) or failed, other than run ``besides``
+        (the one in progress): what an older version left in ``out/`` after such a run was
+        never recorded as published."""
+        rows = self._db.execute(
+            "SELECT DISTINCT date FROM runs WHERE (finished IS NULL OR outcome LIKE 'failed%') AND id != ?", (besides,)
+        )
+        return {dt.date.fromisoformat(row[0]) for row in rows}
 
     def briefing_dates(self) -> set[dt.date]:
         return {dt.date.fromisoformat(row[0]) for row in self._db.execute("SELECT date FROM briefings")}
@@ -229,7 +227,7 @@ class Record:
         rows = self._db.execute(
             "SELECT source FROM fetched_articles UNION "
             "SELECT link FROM feed_items WHERE outcome != ? OR attempts >= ?",
-            (RETRY, MAX_ITEM_ATTEMPTS),
+            (RETRY_LATER, MAX_ITEM_ATTEMPTS),
         )
         return frozenset(row[0] for row in rows)
 

@@ -60,6 +60,8 @@ NETWORK_TIMEOUT_S = 60
 MAX_PACKAGE_BYTES = 8_000_000_000
 MAX_METADATA_BYTES = 1_000_000
 MAX_PACKAGE_MEMBERS = 10_000
+# The Argos index is a JSON list of about a hundred packages, under 100 KB.
+MAX_INDEX_BYTES = 10_000_000
 # Hidden folders an interrupted install may leave in the packages folder; never listed.
 _INSTALLING_PREFIX = ".installing-"
 
@@ -171,17 +173,14 @@ def install_from_file(packages_dir: Path | None, archive: Path) -> InstalledPack
     root = Path(argos_settings.package_data_dir)
     target = root / folder
     _refuse_overwriting_another_package(archive, target, metadata)
+    _sweep_interrupted_installs(root)
     staging = root / f"{_INSTALLING_PREFIX}{secrets.token_hex(6)}"
     try:
         with zipfile.ZipFile(archive) as zf:
             _extract_folder(zf, folder, staging)
         unpacked = staging / folder
         installed = _describe(package_module.Package(unpacked))
-        # Into place in one rename; an older version of the same package goes aside first.
-        if target.exists():
-            old = staging / f"{folder}.previous"
-            os.replace(target, old)
-        os.replace(unpacked, target)
+        _replace_folder(unpacked, target, staging / f"{folder}.previous")
     except OSError as exc:
         raise PackageInstallError(f"{archive}: cannot install it into {root}: {exc.strerror or exc}") from exc
     except PackageInstallError:
@@ -193,6 +192,34 @@ def install_from_file(packages_dir: Path | None, archive: Path) -> InstalledPack
     installed = dataclasses.replace(installed, path=target)
     log.info("installed %s into %s", installed.label, root)
     return installed
+
+
+def _replace_folder(new: Path, target: Path, aside: Path) -> None:
+    """Put ``new`` at ``target``; an older version there goes ``aside`` first, and comes
+    back if the new one cannot be put in place."""
+    if not target.exists():
+        os.replace(new, target)
+        return
+    os.replace(target, aside)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        os.replace(aside, target)
+        raise
+
+
+def _sweep_interrupted_installs(root: Path) -> None:
+    """Remove what a killed install left: hidden staging folders (never listed). One that
+    still holds an older version beside no installed one gives it back first."""
+    if not root.is_dir():
+        return
+    for staging in root.glob(f"{_INSTALLING_PREFIX}*"):
+        for previous in staging.glob("*.previous"):
+            target = root / previous.name.removesuffix(".previous")
+            if not target.exists():
+                os.replace(previous, target)
+                log.warning("put back %s, left aside by an interrupted install", target)
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _refuse_overwriting_another_package(archive: Path, target: Path, metadata: dict[str, Any]) -> None:
@@ -248,6 +275,8 @@ def install_from_index(
     url = index_url or argos_settings.remote_package_index
     try:
         index = json.loads(_download(url))
+    except RecursionError:
+        raise PackageInstallError(f"the Argos package index at {url} is nested too deeply to read") from None
     except (OSError, ValueError) as exc:
         raise PackageInstallError(
             f"cannot read the Argos package index at {url} ({exc}). Offline? "
@@ -268,7 +297,7 @@ def install_from_index(
         errors = []
         for link in entry.links:
             try:
-                archive.write_bytes(_download(link))
+                _download_to(link, archive)
                 break
             except OSError as exc:
                 errors.append(f"{link}: {exc}")
@@ -277,13 +306,25 @@ def install_from_index(
         return install_from_file(packages_dir, archive)
 
 
-def _download(url: str, limit: int = MAX_PACKAGE_BYTES) -> bytes:
+def _download(url: str, limit: int = MAX_INDEX_BYTES) -> bytes:
     request = urllib.request.Request(url, headers={"User-Agent": "briefing"})
     with urllib.request.urlopen(request, timeout=NETWORK_TIMEOUT_S) as response:
         data: bytes = response.read(limit + 1)
     if len(data) > limit:
         raise OSError(f"larger than {limit // 1_000_000} MB")
     return data
+
+
+def _download_to(url: str, path: Path, limit: int = MAX_PACKAGE_BYTES) -> None:
+    """Stream ``url`` into ``path``, at most ``limit`` bytes (a package can be gigabytes)."""
+    request = urllib.request.Request(url, headers={"User-Agent": "briefing"})
+    written = 0
+    with urllib.request.urlopen(request, timeout=NETWORK_TIMEOUT_S) as response, path.open("wb") as sink:
+        for block in iter(lambda: response.read(1 << 20), b""):
+            written += len(block)
+            if written > limit:
+                raise OSError(f"larger than {limit // 1_000_000} MB")
+            sink.write(block)
 
 
 def _checked_package(archive: Path) -> tuple[str, dict[str, Any]]:

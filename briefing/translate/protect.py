@@ -92,13 +92,14 @@ def load_glossary(path: Path | None = None) -> Glossary:
         try:
             with path.open("rb") as handle:
                 data = handle.read(MAX_GLOSSARY_BYTES + 1)
-            text = data.decode("utf-8")
         except OSError as exc:
             raise ConfigError(f"translate.glossary: cannot read {path}: {exc.strerror or exc}") from exc
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"translate.glossary: {path} is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
         if len(data) > MAX_GLOSSARY_BYTES:
             raise ConfigError(f"translate.glossary: {path} is larger than {MAX_GLOSSARY_BYTES // 1_000_000} MB")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"translate.glossary: {path} is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     try:
         table = toml_document(text).get("terms", {})
     except ValueError as exc:

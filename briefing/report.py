@@ -1,0 +1,40 @@
+"""What a run left out, told in a few lines: one per kind of skipped item.
+
+A real day leaves out hundreds of empty records and copies; a line for each would bury
+what matters (a feed that is down). The CLI prints these lines, the scheduler logs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from briefing.types import SkippedItem
+
+__all__ = ["SKIP_LABELS", "skip_summary"]
+
+# How a summary line names each kind of skipped item (``SkippedItem.kind``).
+SKIP_LABELS = {
+    "unreadable": "could not be read",
+    "empty": "empty (nothing to read)",
+    "language": "not in Arabic",
+    "duplicate": "duplicates (kept once)",
+    "blocked": "links not followed (not a configured site or address)",
+    "deferred": "feeds with items left for the next run",
+    "repaired": "used with stray bytes replaced",
+}
+
+
+def skip_summary(skipped: Iterable[SkippedItem], *, every_item: bool = False) -> list[str]:
+    """One line per kind: how many, the first item and its reason; with ``every_item``,
+    a line for each of the others too."""
+    by_kind: dict[str, list[SkippedItem]] = {}
+    for item in skipped:
+        by_kind.setdefault(item.kind, []).append(item)
+    lines = []
+    for kind, items in by_kind.items():
+        first = items[0]
+        more = f"; {len(items) - 1} more with -v" if len(items) > 1 and not every_item else ""
+        lines.append(f"skipped {len(items)} {SKIP_LABELS.get(kind, kind)}: {first.source}: {first.reason}{more}")
+        if every_item:
+            lines.extend(f"  skipped {item.source}: {item.reason}" for item in items[1:])
+    return lines
