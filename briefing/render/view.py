@@ -34,6 +34,9 @@ FLAG_LABELS = {
     "glossary-not-applied": "glossary term not applied",
     "truncated": "too long: only its beginning was translated",
     "placeholder-removed": "words dropped from the English",
+    "length-mismatch": "length differs from the Arabic",
+    "unfinished": "breaks off",
+    "garbled": "words that are not English",
 }
 # What each mark tells the reader, for the legend on the first page.
 FLAG_LEGEND = {
@@ -44,6 +47,9 @@ FLAG_LEGEND = {
     "glossary-not-applied": "a name from the glossary could not be placed; read the Arabic",
     "truncated": "the sentence exceeded what the model takes",
     "placeholder-removed": "the model wrote a placeholder of its own; the words holding it were removed",
+    "length-mismatch": "much shorter or longer than the Arabic: something left out or added",
+    "unfinished": "the Arabic ends its sentence, the English breaks off",
+    "garbled": "several words that are not English: read the Arabic",
 }
 
 

@@ -22,15 +22,12 @@ from briefing.store import MemoryEntry, TranslationMemory
 from briefing.translate.ctranslate import Decoded
 from briefing.translate.guards import (
     FLAG_GLOSSARY_NOT_APPLIED,
+    FLAG_LENGTH,
     FLAG_LOW_CONFIDENCE,
-    FLAG_NUMBERS_CHANGED,
     FLAG_PLACEHOLDER_REMOVED,
-    FLAG_REPETITION,
     FLAG_TRUNCATED,
-    FLAG_UNTRANSLATED,
     has_repetition_loop,
-    looks_untranslated,
-    missing_numbers,
+    text_checks,
 )
 from briefing.translate.protect import Glossary, Protected, has_remnant, protect, remove_remnants, restore
 from briefing.types import Translation
@@ -152,12 +149,10 @@ class TranslationEngine:
                 flags.append(FLAG_PLACEHOLDER_REMOVED)
             if any(term not in english for term in protected.terms):
                 flags.append(FLAG_GLOSSARY_NOT_APPLIED)
-        if missing_numbers(protected.source, english):
-            flags.append(FLAG_NUMBERS_CHANGED)
-        if looks_untranslated(protected.source, english):
-            flags.append(FLAG_UNTRANSLATED)
-        if has_repetition_loop(english):
-            flags.append(FLAG_REPETITION)
+        checks = text_checks(protected.source, english)
+        if result.decoded.truncated:  # shorter than its source by design: the mark says why
+            checks = [flag for flag in checks if flag != FLAG_LENGTH]
+        flags.extend(checks)
         if result.decoded.confidence < self._min_confidence:
             flags.append(FLAG_LOW_CONFIDENCE)
         if result.decoded.truncated:
