@@ -131,6 +131,7 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
 @click.option("--all", "everything", is_flag=True, help="Brief every article in the input, published or not.")
 @click.option("--force", is_flag=True, help="Rebuild a date that already has a briefing, replacing it.")
 @click.option("--dry-run", is_flag=True, help="Read and report what would be briefed; write nothing.")
+@click.option("--offline", is_flag=True, help="Poll no feed or page (articles kept from them earlier still join).")
 @click.pass_context
 def generate(
     ctx: click.Context,
@@ -142,6 +143,7 @@ def generate(
     everything: bool,
     force: bool,
     dry_run: bool,
+    offline: bool,
 ) -> None:
     """Make the dated bilingual briefing (Markdown and PDF) from the input folder.
 
@@ -155,7 +157,7 @@ def generate(
 
     choice = ArticleChoice(everything=everything, since=since, force=force, dry_run=dry_run)
     try:
-        config = _load(ctx, input_dir=input_dir, out_dir=out_dir)
+        config = _load(ctx, input_dir=input_dir, out_dir=out_dir, offline=offline or None)
         if input_dir is not None:
             config = config.replace(sources=())  # --input: that folder alone, not the configured sources
         report = run_briefing(config, date=date, choice=choice)
@@ -298,46 +300,59 @@ def models() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list on stdout.")
 @click.pass_context
 def models_list(ctx: click.Context, as_json: bool) -> None:
-    """List installed translation packages.
+    """List installed translation models: Argos packages and folder models, with kind, size, licence.
 
     Example: briefing models list
     """
-    from briefing.translate import list_installed_packages
+    from briefing.config import models_path
+    from briefing.translate import installed_models
 
     try:
         config = _load(ctx)
-        packages = list_installed_packages(config.argos_packages_dir)
+        models = installed_models(config.argos_packages_dir, models_path(config))
     except BriefingError as error:
-        _fail(error)
+        _fail(error, as_json=as_json)
     if as_json:
         rows = [
-            {"name": p.name, "version": p.version, "from": p.from_code, "to": p.to_code, "path": str(p.path)}
-            for p in packages
+            {"name": m.name, "version": m.version, "from": m.from_code, "to": m.to_code, "path": str(m.path),
+             "kind": m.kind, "size_mb": round(m.size_bytes / 1e6, 1), "licence": m.licence}
+            for m in models
         ]
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
-    if not packages:
-        click.echo("no translation packages installed; see `briefing models install --help`", err=True)
-    for p in packages:
-        click.echo(f"{p.from_code}->{p.to_code}\t{p.name} {p.version}\t{p.path}")
+    if not models:
+        click.echo("no translation models installed; see `briefing models install --help`", err=True)
+    for m in models:
+        chosen = " (translate.model)" if config.model == m.name else ""
+        click.echo(
+            f"{m.from_code}->{m.to_code}\t{m.label}\t{m.kind}\t{m.size_bytes / 1e6:.1f} MB\t"
+            f"{m.licence or 'licence not stated'}\t{m.path}{chosen}"
+        )
 
 
 @models.command("install")
-@click.argument("archive", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("source", required=False, type=click.Path(path_type=Path))
 @click.pass_context
-def models_install(ctx: click.Context, archive: Path | None) -> None:
-    """Install a package: from FILE.argosmodel (offline), or from the Argos index (online).
+def models_install(ctx: click.Context, source: Path | None) -> None:
+    """Install a model: FILE.argosmodel or a folder model DIR (offline), or from the Argos index (online).
 
-    Without FILE, downloads the package for the configured pair (ar->en by default).
+    A folder model is a CTranslate2 model with its SentencePiece models and a model.toml
+    (see the README). Without SOURCE, downloads the Argos package for the configured
+    pair (ar->en by default).
 
     Example: briefing models install translate-ar_en-1_0.argosmodel
     """
-    from briefing.translate import install_from_file, install_from_index
+    from briefing.config import models_path
+    from briefing.translate import install_folder_model, install_from_file, install_from_index
 
     try:
         config = _load(ctx)
-        if archive is not None:
-            installed = install_from_file(config.argos_packages_dir, archive)
+        if source is not None and source.is_dir():
+            info = install_folder_model(models_path(config), source)
+            click.echo(f"installed {info.label} ({info.from_code}->{info.to_code}, folder model) in {info.path}")
+            return
+        if source is not None:
+            installed = install_from_file(config.argos_packages_dir, source)
         else:
             installed = install_from_index(config.argos_packages_dir, config.source_lang, config.target_lang)
     except BriefingError as error:

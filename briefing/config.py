@@ -25,6 +25,7 @@ in the working directory; ``briefing.toml`` in the user config directory
     max_items = 200               # feed items taken per feed and run; the rest wait for the next
     allow_hosts = []              # other hosts a feed's items and redirects may lead to
     fetch_pages = true            # fetch a feed item's page when the feed gives only a summary
+    offline = false               # poll no feed or page (as --offline); kept web articles still join
 
     [stories]
     featured = 10                 # stories shown in full; every other article is listed
@@ -43,6 +44,8 @@ in the working directory; ``briefing.toml`` in the user config directory
     from = "ar"
     to = "en"
     packages_dir = ""             # "" = Argos's own package folder
+    models_dir = ""               # folder models (`briefing models install DIR`); "" = the user data folder
+    model = ""                    # translate with this model (`briefing models list`); "" = the Argos package
     compute_type = "int8"         # CTranslate2 compute type on CPU
     threads = 0                   # batches decoded in parallel, one core each; 0 = all cores
     glossary = ""                 # your own glossary TOML ([terms] "عربي" = "English"), added to the starter
@@ -86,6 +89,7 @@ __all__ = [
     "database_path",
     "find_config_file",
     "load_config",
+    "models_path",
     "toml_document",
 ]
 
@@ -154,6 +158,8 @@ class Config:
     allow_hosts: tuple[str, ...] = ()
     """Hosts a feed's items and redirects may lead to, beside the configured sources' own."""
     fetch_pages: bool = True
+    offline: bool = False
+    """Poll no feed or page (the articles kept from them earlier still join)."""
     featured_stories: int = DEFAULT_FEATURED_STORIES
     story_sentences: int = DEFAULT_STORY_SENTENCES
     out_dir: Path = Path("out")
@@ -164,6 +170,10 @@ class Config:
     source_lang: str = "ar"
     target_lang: str = "en"
     argos_packages_dir: Path | None = None
+    models_dir: Path | None = None
+    """Where folder models are installed; None: ``models`` in the user data folder."""
+    model: str = ""
+    """The model to translate with, by name (``briefing models list``); "" = the pair's Argos package."""
     compute_type: str = "int8"
     threads: int = 0
     glossary: Path | None = None
@@ -296,6 +306,8 @@ _KEYS: dict[str, tuple[str, type]] = {
     "translate.from": ("source_lang", str),
     "translate.to": ("target_lang", str),
     "translate.packages_dir": ("argos_packages_dir", Path),
+    "translate.models_dir": ("models_dir", Path),
+    "translate.model": ("model", str),
     "translate.compute_type": ("compute_type", str),
     "translate.threads": ("threads", int),
     "translate.glossary": ("glossary", Path),
@@ -316,12 +328,13 @@ _KEYS: dict[str, tuple[str, type]] = {
     "fetch.max_items": ("max_items", int),
     "fetch.allow_hosts": ("allow_hosts", tuple),
     "fetch.fetch_pages": ("fetch_pages", bool),
+    "fetch.offline": ("offline", bool),
     "stories.featured": ("featured_stories", int),
     "stories.sentences": ("story_sentences", int),
 }
 
 
-_OPTIONAL = {"argos_packages_dir", "templates_dir", "glossary", "database"}
+_OPTIONAL = {"argos_packages_dir", "models_dir", "templates_dir", "glossary", "database"}
 _FIELD_KEYS = {name: dotted for dotted, (name, _) in _KEYS.items()}
 _TABLES = frozenset(dotted.partition(".")[0] for dotted in _KEYS) | {"sources"}
 # A configuration file is a few KB; this bounds what is read if the path is wrong.
@@ -439,6 +452,15 @@ def _coerce(path: Path, dotted: str, value: Any, kind: type) -> Any:
     if kind is str and not isinstance(value, str):
         raise ConfigError(f"{path}: {dotted}: expected a string, got {value!r}")
     return value
+
+
+def models_path(config: Config) -> Path:
+    """The configured folder of folder models, else ``models`` in the user data folder."""
+    if config.models_dir is not None:
+        return config.models_dir
+    from platformdirs import user_data_path
+
+    return user_data_path("briefing") / "models"
 
 
 def database_path(config: Config) -> Path:

@@ -6,6 +6,7 @@
      ├── TranslationError         the translation stage failed
      │    └── ModelNotInstalledError   no Argos package for the language pair is installed
      ├── RenderError              a briefing file could not be written
+     ├── OfflineError             something tried to connect while the briefing was being made
      ├── StoreError               the database cannot be opened or is too new
      ├── LockedError              another run holds the lock
      ├── AlreadyPublishedError    the date has a briefing and --force was not given
@@ -24,6 +25,7 @@ __all__ = [
     "IngestError",
     "LockedError",
     "ModelNotInstalledError",
+    "OfflineError",
     "PackageInstallError",
     "RenderError",
     "StoreError",
@@ -53,6 +55,10 @@ class ModelNotInstalledError(TranslationError):
 
 class RenderError(BriefingError):
     """A briefing file could not be written."""
+
+
+class OfflineError(BriefingError):
+    """A connection or a name lookup was attempted between reading the articles and writing the briefing."""
 
 
 class StoreError(BriefingError):

@@ -33,17 +33,18 @@ from zoneinfo import ZoneInfo
 
 from briefing.arabic import split_sentences
 from briefing.cluster import find_stories
-from briefing.config import Config, Source, database_path
+from briefing.config import Config, Source, database_path, models_path
 from briefing.errors import AlreadyPublishedError, BriefingError, IngestError, StoreError
 from briefing.ingest.textfiles import read_folder
 from briefing.lock import run_lock
+from briefing.offline import no_network
 from briefing.publish import publish, reconcile
 from briefing.render import find_templates_dir, render_markdown, render_pdf
 from briefing.report import skip_summary
 from briefing.store import Record, RunRow, TranslationMemory, open_database, read_only_record
 from briefing.summarize import Budget, KeySentenceSelector, get_selector
 from briefing.summarize.story import StorySentences, select_story_sentences
-from briefing.translate import ArgosModel, Decoder, Glossary, TranslationEngine, load_glossary
+from briefing.translate import Decoder, Glossary, TranslationEngine, load_glossary, open_model
 from briefing.types import (
     RETRY_LATER,
     Article,
@@ -95,11 +96,13 @@ class ArticleChoice:
 
 
 def open_decoder(config: Config) -> Decoder:
-    """The installed model for the configured pair (``ModelNotInstalledError`` if none)."""
-    return ArgosModel.for_pair(
+    """The configured model for the pair (``ModelNotInstalledError`` if none)."""
+    return open_model(
         config.argos_packages_dir,
+        models_path(config),
         config.source_lang,
         config.target_lang,
+        name=config.model,
         compute_type=config.compute_type,
         threads=config.threads,
     )
@@ -204,8 +207,9 @@ def _dry_run(config: Config, date: dt.date, selector: KeySentenceSelector, choic
     new = [a for a in articles if a.id not in published]
     # --since needs first-seen times the dry run does not write; it counts every article read.
     chosen = articles if (choice.everything or choice.since) else new
-    stories = find_stories([*chosen, *_copies_of(gathered, chosen)])
-    featured = _featured_points(config, selector, stories)
+    with no_network():
+        stories = find_stories([*chosen, *_copies_of(gathered, chosen)])
+        featured = _featured_points(config, selector, stories)
     return RunReport(
         date=date,
         articles_read=gathered.read_count,
@@ -216,6 +220,7 @@ def _dry_run(config: Config, date: dt.date, selector: KeySentenceSelector, choic
         sentences_from_memory=0,
         articles_published=0,
         stories=tuple(_story_summary(story, None) for story in stories),
+        offline=config.offline,
     )
 
 
@@ -258,6 +263,12 @@ def gather_articles(
 
     sources = config.effective_sources
     web = [s for s in sources if s.is_web] if poll else []
+    if config.offline:  # said in the report: the user knows these outlets were not asked
+        skipped.extend(
+            SkippedItem(source=s.location, reason="not polled: offline (--offline, fetch.offline)", kind="offline")
+            for s in web
+        )
+        web = []
     polled = _poll_web(config, web, record, keep=keep, skipped=skipped)
     for source in sources:
         if source.kind == "folder":
@@ -502,6 +513,23 @@ def _run(
         again = existing.article_ids if existing is not None else frozenset()
         included = [a for a in articles if a.id not in published or a.id in again]
 
+    # 3-7 need no network, and get none: any connection attempt fails the run (offline.py).
+    with no_network():
+        return _brief(config, date, engine, selector, templates_dir, record, checkpoint, gathered, new, included)
+
+
+def _brief(
+    config: Config,
+    date: dt.date,
+    engine: TranslationEngine,
+    selector: KeySentenceSelector,
+    templates_dir: Path,
+    record: Record,
+    checkpoint: Checkpoint,
+    gathered: Gathered,
+    new: list[Article],
+    included: list[Article],
+) -> RunReport:
     # 3. Stories: copies collapsed, reprints found, articles grouped and ranked.
     stories = find_stories([*included, *_copies_of(gathered, included)]) if included else []
     # 4. Key sentences of the featured stories.
@@ -517,6 +545,7 @@ def _run(
         sentences_from_memory=0,
         model=engine.name,
         articles_published=0,
+        offline=config.offline,
     )
     if not stories:
         log.info("no new articles for %s; nothing written", date)

@@ -21,6 +21,7 @@ SKIP_LABELS = {
     "blocked": "links not followed (not a configured site or address)",
     "deferred": "feeds with items left for the next run",
     "repaired": "used with stray bytes replaced",
+    "offline": "sources not polled (offline)",
 }
 
 

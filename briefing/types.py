@@ -252,6 +252,8 @@ class RunReport:
     """Every text the model decoded in this run: headlines, key sentences and retries."""
     texts_from_memory: int = 0
     """Every text the translation memory gave back instead."""
+    offline: bool = False
+    """Feeds and pages were not polled (``--offline``, ``fetch.offline``)."""
 
     @property
     def had_failures(self) -> bool:
@@ -273,6 +275,7 @@ class RunReport:
             "sentences_from_memory": self.sentences_from_memory,
             "texts_translated_by_model": self.texts_translated_by_model,
             "texts_from_memory": self.texts_from_memory,
+            "offline": self.offline,
             "outputs": outputs,
             "model": self.model,
             "flags": dict(self.flags),

@@ -196,10 +196,11 @@ def test_models_install_from_file_then_list(tmp_path: Path) -> None:
     assert installed.returncode == 0, installed.stderr
     assert installed.stdout.startswith("installed translate-ar_en-test 1.0 (ar->en) in ")
     listed = run("models", "list", "--json", cwd=tmp_path)
-    assert json.loads(listed.stdout) == [
-        {"name": "translate-ar_en-test", "version": "1.0", "from": "ar", "to": "en",
-         "path": str(tmp_path / "pkgs" / "translate-ar_en-test")}
-    ]
+    [row] = json.loads(listed.stdout)
+    assert row == {"name": "translate-ar_en-test", "version": "1.0", "from": "ar", "to": "en",
+                   "path": str(tmp_path / "pkgs" / "translate-ar_en-test"), "kind": "argos",
+                   "size_mb": row["size_mb"], "licence": ""}
+    assert 0.5 < row["size_mb"] < 2  # the package unpacked: a 0.6 MB zip
 
 
 def test_models_install_offline_from_index_fails_with_advice(tmp_path: Path) -> None:
