@@ -110,3 +110,16 @@ def local_server() -> Iterator[tuple[str, list[str]]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+FOLDER_MODEL = DATA / "ar_en-test-folder"
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A models folder holding the folder test model (separate SentencePiece models), installed for real."""
+    from briefing.translate import install_folder_model
+
+    folder = tmp_path_factory.mktemp("folder-models")
+    install_folder_model(folder, FOLDER_MODEL)
+    return folder

@@ -65,6 +65,7 @@ def test_generate_writes_both_files_and_reports_in_json(generated) -> None:  # t
         # Every text the model decoded: the headline and the five key sentences.
         "texts_translated_by_model": 6,
         "texts_from_memory": 0,
+        "offline": False,
         "outputs": {"markdown": str(folder / f"briefing-{DATE}.md"), "pdf": str(folder / f"briefing-{DATE}.pdf")},
         "model": "translate-ar_en-test 1.0",
         "flags": {},
