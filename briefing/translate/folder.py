@@ -17,6 +17,7 @@ students, once converted to CTranslate2). A folder model is a folder holding:
       source_spm = "source.spm"     # or: sentencepiece = "sentencepiece.model"
       target_spm = "target.spm"
       source_prefix = ""            # optional: a token put before every source (">>eng<<")
+      source_eos = false            # optional: end every source with "</s>" (true for OPUS-MT)
       target_prefix = ""            # optional: a token the output starts with
       max_input_tokens = 512        # optional, with max_output_tokens: the model's limits
 
@@ -67,6 +68,7 @@ class FolderModelInfo:
     target_spm: str
     description: str = ""
     source_prefix: str = ""
+    source_eos: bool = False
     target_prefix: str = ""
     limits: dict[str, int] = field(default_factory=dict)
 
@@ -107,13 +109,16 @@ def read_model_info(folder: Path) -> FolderModelInfo:
     if not (folder / "model" / "model.bin").is_file():
         raise PackageInstallError(f"{folder}: no model/model.bin (a CTranslate2 model)")
     limits: dict[str, int] = {k: table[k] for k in ("max_input_tokens", "max_output_tokens") if k in table}
+    source_eos = table.get("source_eos", False)
+    if not isinstance(source_eos, bool):
+        raise PackageInstallError(f"{path}: source_eos must be true or false")
     if any(isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 100_000 for v in limits.values()):
         raise PackageInstallError(f"{path}: max_input_tokens and max_output_tokens are whole numbers, 1 to 100000")
     return FolderModelInfo(
         name=name, version=text("version"), from_code=text("from"), to_code=text("to"), licence=text("licence"),
         path=folder, source_spm=source_spm, target_spm=target_spm, description=text("description", required=False),
-        source_prefix=text("source_prefix", required=False), target_prefix=text("target_prefix", required=False),
-        limits=limits,
+        source_prefix=text("source_prefix", required=False), source_eos=source_eos,
+        target_prefix=text("target_prefix", required=False), limits=limits,
     )
 
 
@@ -198,7 +203,9 @@ class FolderModel(CTranslate2Model):
 
     def encode(self, text: str) -> list[str]:
         tokens: list[str] = self._processors()[0].encode(text, out_type=str)
-        return [self.info.source_prefix, *tokens] if self.info.source_prefix else tokens
+        if self.info.source_prefix:
+            tokens = [self.info.source_prefix, *tokens]
+        return [*tokens, "</s>"] if self.info.source_eos else tokens
 
     def detokenize(self, tokens: list[str]) -> str:
         if self.info.target_prefix and tokens[:1] == [self.info.target_prefix]:
