@@ -196,3 +196,27 @@ def test_pages_of_items_already_kept_are_not_fetched_again(config: Config, model
     assert second.articles_published == 1 and second.stories[0]["title_ar"] == CENTRAL_BANK.title
     pages = [path for path in server.paths() if path.startswith("/news/")]
     assert pages == ["/news/ain-issa.html", "/news/central-bank.html"]
+
+
+@pytest.mark.skipif(not SAUDI_DAY.is_file(), reason="needs ../shared/data (SaudiNewsNet)")
+def test_no_placeholder_remnant_reaches_the_markdown_the_pdf_or_the_report_on_real_news(
+    config: Config, model: object, tmp_path: Path
+) -> None:
+    """The test model writes placeholders of its own on news it never saw (494 times on the day)."""
+    import zipfile
+
+    from tests.pdftools import pdftotext
+
+    with zipfile.ZipFile(SAUDI_DAY) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".json")]
+        records = json.loads(archive.read(name))[:600]
+    inbox = tmp_path / "day"
+    inbox.mkdir()
+    (inbox / "2015-07-21.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    report = run_briefing(config.replace(input_dir=inbox), date=dt.date(2015, 7, 21), decoder=model)  # type: ignore[arg-type]
+    assert report.markdown is not None and report.pdf is not None
+    assert dict(report.flags).get("placeholder-removed", 0) > 0  # the model did write some: they were caught
+    remnant = re.compile(r"Z\s?Q")
+    assert remnant.findall(report.markdown.read_text(encoding="utf-8")) == []
+    assert remnant.findall(pdftotext(report.pdf)) == []
+    assert remnant.findall(json.dumps(report.as_json(), ensure_ascii=False)) == []

@@ -158,3 +158,27 @@ def test_a_stray_folder_among_packages_is_ignored(tmp_path: Path) -> None:
 def test_looking_up_a_missing_folder_does_not_create_it(tmp_path: Path) -> None:
     assert list_installed_packages(tmp_path / "typo") == []
     assert not (tmp_path / "typo").exists()
+
+
+def test_the_models_limits_read_from_model_bin_agree_with_a_probe(model: ArgosModel, tmp_path: Path) -> None:
+    """The probe (for a model whose model.bin gives no table) finds what the table says."""
+    from briefing.translate.limits import model_limits
+
+    read = model.limits
+    assert (read.max_input, read.max_output, read.source) == (256, 256, "model.bin")
+    probed = model_limits(tmp_path / "no-model", model._load)  # nothing to read there: it probes
+    assert (probed.max_input, probed.max_output, probed.source) == (256, 256, "probe")
+
+
+def test_no_batch_fails_for_length_and_a_long_sentence_is_remembered_cut(model: ArgosModel, tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    from briefing.store import TranslationMemory, open_database
+    from briefing.translate import TranslationEngine
+
+    too_long = " ".join(["وقالت المصادر إن الاجتماع بحث الأوضاع في المدينة"] * 40) + "."
+    memory = TranslationMemory(open_database(tmp_path / "tm.sqlite3"))
+    with caplog.at_level("WARNING", logger="briefing"):
+        first = TranslationEngine(model, memory=memory).translate([too_long, "هذا خبر عاجل."])
+    assert not [r for r in caplog.records if "failed" in r.getMessage()]
+    assert "truncated" in first[too_long].flags
+    again = TranslationEngine(model, memory=memory).translate([too_long])[too_long]
+    assert again.origin == "memory" and "truncated" in again.flags  # remembered, mark and all
