@@ -18,8 +18,10 @@ Exit codes (scripts rely on them):
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -363,35 +365,71 @@ def models_install(ctx: click.Context, source: Path | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     """The ``briefing`` command. Every failure ends in one line on stderr and its exit
     code, and with ``--json`` in one error object on stdout, usage errors included; an
-    unexpected error's traceback goes to the log at ``-v``, never to the user as such."""
+    unexpected error's traceback goes to the log at ``-v``, never to the user as such.
+
+    What goes to stdout is held until the command is done and then written at once, so
+    a stdout that cannot be written (a full disk, a closed pipe) is one line on stderr
+    and exit 5, not a traceback from the interpreter's last flush.
+    """
     args = sys.argv[1:] if argv is None else argv
+    real_stdout, held = sys.stdout, io.StringIO()
+    if _command(args) == "schedule":  # runs until stopped: its lines are not held
+        held = real_stdout  # type: ignore[assignment]
+    sys.stdout = held
+    code: int | str | None = 0
+    try:
+        _run(args)
+    except SystemExit as exit_:
+        code = exit_.code
+    finally:
+        sys.stdout = real_stdout
+    if held is not real_stdout:
+        try:
+            real_stdout.write(held.getvalue())
+            real_stdout.flush()
+        except OSError as exc:
+            sys.stderr.write(f"briefing: error: cannot write to standard output: {exc.strerror or exc}\n")
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the interpreter's flush at exit must not fail again
+            code = EXIT_FAILED
+    sys.exit(code)
+
+
+def _run(args: list[str]) -> None:
     as_json = "--json" in args
+    date = _option_value(args, "--date")
     try:
         cli.main(args=args, prog_name="briefing", standalone_mode=False)
     except click.UsageError as error:
         error.show()
         if as_json:
-            date = _option_value(args, "--date")
             payload = {"date": date, "error": error.format_message(), "exit_code": EXIT_USAGE, "outputs": None}
             click.echo(json.dumps(payload, ensure_ascii=False))
         sys.exit(EXIT_USAGE)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
-    except click.Abort:
-        click.echo("briefing: interrupted", err=True)
-        sys.exit(EXIT_FAILED)
+    except (click.Abort, KeyboardInterrupt):
+        _report_failure("interrupted", EXIT_FAILED, as_json=as_json, date=date)
     except MemoryError:
         log.info("out of memory", exc_info=True)
-        _report_failure("out of memory", EXIT_FAILED, as_json=as_json, date=_option_value(args, "--date"))
+        _report_failure("out of memory", EXIT_FAILED, as_json=as_json, date=date)
     except Exception as error:  # a bug or a failure nobody foresaw: one line, the traceback at -v
         log.info("internal error", exc_info=True)
         message = f"{type(error).__name__}: {error}".rstrip(": ")
         verbose = any(arg in ("-v", "-vv", "--verbose") for arg in args)
         hint = "" if verbose else " (run with -v for the traceback)"
-        _report_failure(
-            f"{message}{hint}", EXIT_FAILED, as_json=as_json, date=_option_value(args, "--date"), prefix="internal error"
-        )
+        _report_failure(f"{message}{hint}", EXIT_FAILED, as_json=as_json, date=date, prefix="internal error")
+
+
+def _command(args: list[str]) -> str | None:
+    """The command named in ``args`` (after the group's own options), if any."""
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--config":
+            next(rest, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
 def _option_value(args: list[str], flag: str) -> str | None:

@@ -23,6 +23,7 @@ in the working directory; ``briefing.toml`` in the user config directory
     max_mb = 5                    # largest response read, in MB (after decompression)
     max_redirects = 5
     max_items = 200               # feed items taken per feed and run; the rest wait for the next
+    feed_budget = 300             # seconds one feed's poll may take, pages included; the rest waits
     allow_hosts = []              # other hosts a feed's items and redirects may lead to
     fetch_pages = true            # fetch a feed item's page when the feed gives only a summary
     offline = false               # poll no feed or page (as --offline); kept web articles still join
@@ -155,6 +156,8 @@ class Config:
     max_mb: float = 5.0
     max_redirects: int = 5
     max_items: int = DEFAULT_MAX_ITEMS
+    feed_budget: float = 300.0
+    """Seconds one feed's poll may take, its pages included; what is left waits for the next run."""
     allow_hosts: tuple[str, ...] = ()
     """Hosts a feed's items and redirects may lead to, beside the configured sources' own."""
     fetch_pages: bool = True
@@ -283,6 +286,7 @@ _RANGES: dict[str, _Range] = {
     "max_mb": _Range(0, 1000, "megabytes, more than 0 and at most 1000", low_open=True),
     "max_redirects": _Range(0, 20, "0 to 20"),
     "max_items": _Range(1, 100_000, "1 to 100000"),
+    "feed_budget": _Range(0, 86_400, "seconds, more than 0 and at most 86400", low_open=True),
     "featured_stories": _Range(0, 1000, "0 to 1000"),
     "story_sentences": _Range(1, 100, "1 to 100"),
     "max_sentences": _Range(0, 1000, "0 (no limit) to 1000"),
@@ -326,6 +330,7 @@ _KEYS: dict[str, tuple[str, type]] = {
     "fetch.total_timeout": ("total_timeout", float),
     "fetch.max_redirects": ("max_redirects", int),
     "fetch.max_items": ("max_items", int),
+    "fetch.feed_budget": ("feed_budget", float),
     "fetch.allow_hosts": ("allow_hosts", tuple),
     "fetch.fetch_pages": ("fetch_pages", bool),
     "fetch.offline": ("offline", bool),
@@ -361,9 +366,23 @@ def load_config(path: Path | None = None, **overrides: Any) -> Config:
     return config
 
 
+# Bare dots (between the parts of a key) a TOML document of ours may hold, on one line and in
+# all: tomllib builds a table per part and its memory grows with their square (a 96 KB
+# line "a.a.a...a = 1" took 9 GB). A configuration, a metadata.toml or a glossary has a
+# handful (their keys are quoted file names and words).
+MAX_TOML_KEY_PARTS_PER_LINE = 100
+MAX_TOML_KEY_PARTS = 10_000
+_TOML_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+
+
 def toml_document(text: str) -> dict[str, Any]:
-    """The TOML document in ``text``; ValueError saying what is wrong (depth included:
-    the standard parser recurses, and a file nested 100,000 deep would exhaust the stack)."""
+    """The TOML document in ``text``; ValueError saying what is wrong. Bounded: depth (the
+    standard parser recurses, and a file nested 100,000 deep would exhaust the stack) and
+    dotted keys (``MAX_TOML_KEY_PARTS``)."""
+    bare = _TOML_STRINGS.sub("", text)
+    parts = [line.count(".") for line in bare.splitlines()]
+    if max(parts, default=0) > MAX_TOML_KEY_PARTS_PER_LINE or sum(parts) > MAX_TOML_KEY_PARTS:
+        raise ValueError(f"not valid TOML for briefing: keys with more than {MAX_TOML_KEY_PARTS_PER_LINE} dotted parts")
     try:
         return tomllib.loads(text)
     except RecursionError:

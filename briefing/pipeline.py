@@ -180,7 +180,7 @@ def run_briefing(
                 try:
                     record.finish_run(run_id, outcome[:1000], *counts)
                 except sqlite3.Error as exc:  # a full disk must not hide the run's own error
-                    log.warning("could not note the run's outcome in the record: %s", exc)
+                    log.info("could not note the run's outcome in the record: %s", exc)
         finally:
             connection.close()
 
@@ -326,7 +326,7 @@ def _poll_web(
                     conditional = Conditional(*previous) if previous else None
                     result = read_feed(
                         client, url, limits, conditional, outlet=source.outlet, fetch_pages=config.fetch_pages,
-                        known=known, max_items=config.max_items, policy=policy,
+                        known=known, max_items=config.max_items, policy=policy, budget_s=config.feed_budget,
                     )
                     items, outcome = list(result.articles), f"{len(result.articles)} items"
                     skipped.extend(result.skipped)
@@ -334,7 +334,7 @@ def _poll_web(
                     if result.deferred:
                         skipped.append(SkippedItem(
                             source=url,
-                            reason=f"{result.deferred} more new items wait for the next run (fetch.max_items = {config.max_items})",
+                            reason=f"{result.deferred} more new items wait for the next run ({result.deferred_because})",
                             kind="deferred",
                         ))
                     # After a 304, when an entry failed for a reason that may pass (its page

@@ -673,3 +673,118 @@ def test_break_9_a_source_url_with_a_bad_port_or_brackets_is_a_configuration_err
 
     with pytest.raises(ConfigError, match=r"sources\[1\]\.feed: .* is not an http\(s\) URL"):
         Config().replace(sources=(Source("feed", url),))
+
+
+def test_break_7_a_feed_of_pages_each_just_inside_the_deadline_stops_at_its_time_budget(
+    config: Config, model: object, server: TestServer
+) -> None:
+    """Each page answers just before the deadline: none times out, so only the feed's own
+    time budget (fetch.feed_budget) bounds the poll."""
+    from tests.httpserver import send
+
+    def slow_page(handler: object) -> None:
+        handler.server.stopping.wait(0.4)  # type: ignore[attr-defined]
+        send(handler, story_page(CENTRAL_BANK).encode(), HTML)  # type: ignore[arg-type]
+
+    links = [server.url(f"/news/{n}.html") for n in range(20)]
+    server.routes["/rss.xml"] = respond(teaser_feed(links), RSS)
+    for n in range(20):
+        server.routes[f"/news/{n}.html"] = slow_page
+    web = web_config(config, Source("feed", server.url("/rss.xml")), total_timeout=1.0, feed_budget=1.0)
+    started = time.monotonic()
+    report = run_briefing(web, date=DAY, decoder=model)  # type: ignore[arg-type]
+    assert time.monotonic() - started < 20  # 20 pages x 0.4 s would be 8 s of fetching alone
+    pages = [p for p in server.paths() if p != "/rss.xml"]
+    assert 2 <= len(pages) <= 4
+    [deferred] = [s for s in report.skipped if s.kind == "deferred"]
+    assert deferred.reason == f"{20 - len(pages)} more new items wait for the next run (the feed's poll took its fetch.feed_budget of 1 s)"
+
+
+def test_break_10_a_stdout_that_cannot_be_written_is_one_line_and_exit_5(tmp_path: Path, packages_dir: Path) -> None:
+    write_config(tmp_path, packages_dir)
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "briefing", "generate", "--input", str(SEEDS), "--out", str(tmp_path / "out"),
+             "--date", "2026-11-22", "--json"],
+            cwd=tmp_path, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300, check=False,
+        )
+    assert result.returncode == 5
+    assert result.stderr.strip().splitlines() == ["briefing: error: cannot write to standard output: No space left on device"]
+
+
+def test_break_8_an_older_version_does_not_replace_the_installed_one(tmp_path: Path) -> None:
+    packages = tmp_path / "pkgs"
+    newer = package_with(tmp_path / "v2.argosmodel", "translate-xx_en", {"from_code": "xx", "to_code": "en", "package_version": "2.0"})
+    older = package_with(tmp_path / "v1.argosmodel", "translate-xx_en", {"from_code": "xx", "to_code": "en", "package_version": "0.0.1"})
+    install_from_file(packages, newer)
+    with pytest.raises(PackageInstallError, match="version 0.0.1 is older than the installed 2.0"):
+        install_from_file(packages, older)
+    assert [p.version for p in list_installed_packages(packages)] == ["2.0"]
+
+
+# --- The second attack (on the fixes above) ---------------------------------------------
+
+
+def test_break_3_a_metadata_toml_of_long_dotted_keys_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    """tomllib's memory grows with the square of a dotted key's parts (96 KB took 9 GB)."""
+    (tmp_path / "metadata.toml").write_text(".".join(["a"] * 48_000) + " = 1\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(SEED, encoding="utf-8")
+    tracemalloc.start()
+    with pytest.raises(IngestError, match="keys with more than 100 dotted parts"):
+        read_folder(tmp_path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 50_000_000
+
+
+def test_break_2_a_sentence_of_numbers_or_a_latin_run_is_protected_in_linear_time() -> None:
+    from briefing.translate.protect import load_glossary, protect
+
+    glossary = load_glossary()
+    for sentence in ("قال " + "1 " * 80_000, "قال " + "a" * 100_000 + " انتهى", "قال " + "a." * 50_000 + "@"):
+        started = time.monotonic()
+        protect(sentence, glossary)
+        assert time.monotonic() - started < 3, sentence[:20]  # 2 minutes and 48 s before
+
+
+def test_break_1_an_entry_that_opens_a_comment_is_parsed_in_linear_time(server: TestServer) -> None:
+    import html
+
+    from briefing.ingest.web import read_feed
+
+    item = (f"<item><title>{html.escape(AIN_ISSA.title)}</title><link>{server.url('/a.html')}</link>"
+            f"<description>{html.escape('<!--' + '-' * 400_000)}</description></item>")
+    server.routes["/rss.xml"] = respond(rss("سبوتنيك عربي", [item]), RSS)
+    with make_client(LIMITS, FetchPolicy.for_sources([server.url("/")])) as client:
+        started = time.monotonic()
+        read_feed(client, server.url("/rss.xml"), LIMITS, fetch_pages=False)
+    assert time.monotonic() - started < 5  # 57-104 s before
+
+
+@pytest.mark.parametrize(
+    ("body", "refused"),
+    [
+        ("<p " + " ".join(f"a{i}=1" for i in range(66_000)) + ">نص</p>", False),  # 123 s before
+        ("<table><tr>" + "<td>ر</td>" * 40_000 + "</tr></table>", True),  # 9 s before, 4.5 times more per doubling
+        ("<h2>عنوان</h2>" * 26_000, True),
+    ],
+)
+def test_break_6_hostile_page_shapes_cost_a_bounded_time(tmp_path: Path, body: str, refused: bool) -> None:
+    paragraph = "<p>قال المتحدث باسم الحكومة إن الوزارة ستعمل على تطوير المشاريع في المدينة خلال العام المقبل.</p>"
+    page_html = f"<html><head><title>خبر عن الحكومة</title></head><body><article>{paragraph * 3}{body}</article></body></html>"
+    (tmp_path / "page.html").write_text(page_html, encoding="utf-8")
+    started = time.monotonic()
+    read = read_folder(tmp_path)
+    assert time.monotonic() - started < 5
+    assert [s.reason.startswith("page too complex to read") for s in read.skipped] == ([True] if refused else [])
+
+
+def test_break_7_a_json_file_of_a_million_empty_records_is_read_in_bounded_memory_and_report(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text("[" + ",".join(["{}"] * 1_000_000) + "]", encoding="utf-8")
+    tracemalloc.start()
+    read = read_folder(tmp_path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 100_000_000  # 2.9 GB for a third of it before
+    assert len(read.skipped) == 1_002  # 1,000 listed, the rest counted, and the cut at 200,000 records
+    assert read.skipped[-1].reason.startswith("199,000 more records left out, like")

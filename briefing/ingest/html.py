@@ -53,6 +53,17 @@ _PARAGRAPH = "\n\n"
 _MIN_HEADING_WORDS = 3
 _SPACES = re.compile(r"\s+")
 _PARAGRAPH_SPLIT = re.compile(r"\n\s*\n")
+# Bounds on what the HTML parsers are given. libxml2 checks each attribute of a tag against
+# the ones before it (one <p> with 66,000 attributes took 123 s), so a tag longer than
+# MAX_TAG_CHARS keeps its name and loses its attributes (real tags are under a few hundred
+# characters; the long ones are inline images and styles, never text). trafilatura's
+# boilerplate passes grow faster than the page with some shapes (40,000 table cells: 9 s,
+# twice as many: 4.5 times longer), so a page of more than MAX_PAGE_ELEMENTS elements is
+# refused: a heavy news page has a few thousand.
+MAX_TAG_CHARS = 2_000
+MAX_PAGE_ELEMENTS = 15_000
+_LONG_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)\b[^<>]{" + str(MAX_TAG_CHARS) + ",}>")
+_START_TAG = re.compile(r"<[A-Za-z]")
 
 
 def article_from_html(source: str, html: str, *, url: str = "", outlet: str = "") -> Article:
@@ -65,6 +76,10 @@ def article_from_html(source: str, html: str, *, url: str = "", outlet: str = ""
     import trafilatura
     from trafilatura.settings import Document
 
+    html = _bounded_markup(html)
+    elements = len(_START_TAG.findall(html))
+    if elements > MAX_PAGE_ELEMENTS:
+        raise IngestError(f"page too complex to read: {elements:,} elements (more than {MAX_PAGE_ELEMENTS:,})")
     extracted = trafilatura.bare_extraction(
         html,
         url=url or None,
@@ -118,10 +133,15 @@ def html_to_text(markup: str) -> str:
     import lxml.html  # type: ignore[import-untyped]
 
     try:
-        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+        root = lxml.html.fragment_fromstring(_bounded_markup(markup), create_parent="div")
     except (lxml.etree.ParserError, ValueError) as exc:
         raise IngestError(f"unreadable HTML: {exc}") from exc
     return _element_text(root)
+
+
+def _bounded_markup(html: str) -> str:
+    """``html`` with every tag longer than ``MAX_TAG_CHARS`` cut to its bare name."""
+    return _LONG_TAG.sub(lambda m: f"<{m.group(1)}>", html)
 
 
 def _element_text(root: Any) -> str:

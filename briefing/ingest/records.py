@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,10 @@ from briefing.types import Article, SkippedItem
 __all__ = ["JSON_SUFFIXES", "articles_from_json"]
 
 JSON_SUFFIXES = (".json", ".jsonl")
+# Records read from one file: a month of a national press is ~100,000.
+MAX_RECORDS_PER_FILE = 200_000
+# Skips of one kind listed one by one from a file; the others are counted in one entry.
+MAX_SKIPS_PER_FILE = 1_000
 NESTED_TOO_DEEPLY = "nested too deeply (arrays or objects inside each other beyond the parser's limit)"
 _TEXT_FIELDS = ("content", "text", "body")
 # SaudiNewsNet has only the crawl time, which is the publication day give or take hours.
@@ -29,10 +34,34 @@ _DATE_FIELDS = ("date", "published", "date_extracted")
 
 
 def articles_from_json(path: Path, text: str) -> Iterator[Article | SkippedItem]:
-    """Each record of the file as an Article, or as a SkippedItem saying why not."""
+    """Each record of the file as an Article, or as a SkippedItem saying why not.
+
+    Bounded: at most ``MAX_RECORDS_PER_FILE`` records are read (the rest are one skip),
+    and past ``MAX_SKIPS_PER_FILE`` skips of a kind, the others of that kind are counted
+    in one entry at the end: a file of a million empty records must not become a million
+    report lines (it took 300 bytes of memory per byte of input).
+    """
+    listed: dict[str, int] = {}
+    unlisted: dict[str, tuple[int, SkippedItem]] = {}
+    for item in _each_record(path, text):
+        if isinstance(item, SkippedItem):
+            listed[item.kind] = listed.get(item.kind, 0) + 1
+            if listed[item.kind] > MAX_SKIPS_PER_FILE:
+                count, first = unlisted.get(item.kind, (0, item))
+                unlisted[item.kind] = (count + 1, first)
+                continue
+        yield item
+    for kind, (count, first) in unlisted.items():
+        yield SkippedItem(source=str(path), reason=f"{count:,} more records left out, like {first.source}: {first.reason}", kind=kind)
+
+
+def _each_record(path: Path, text: str) -> Iterator[Article | SkippedItem]:
     from briefing.ingest.textfiles import article_from_text
 
     for number, record in _records(path, text):
+        if number > MAX_RECORDS_PER_FILE:
+            yield SkippedItem(source=str(path), reason=f"more than {MAX_RECORDS_PER_FILE:,} records: the rest not read")
+            return
         where = f"{path}#{number}"
         if isinstance(record, _Broken):
             yield SkippedItem(source=where, reason=f"not valid JSON: {record.reason}")
@@ -81,23 +110,58 @@ def _records(path: Path, text: str) -> Iterator[tuple[int, Any]]:
     if path.suffix.lower() == ".jsonl":
         for number, line in enumerate(text.splitlines(), 1):
             if line.strip():
-                try:
-                    yield number, json.loads(line)
-                except ValueError as exc:
-                    yield number, _Broken(str(exc))
-                except RecursionError:
-                    yield number, _Broken(NESTED_TOO_DEEPLY)
+                yield number, _parsed(line)
         return
+    start = _skip_space(text, 0)
+    if not text.startswith("[", start):  # one record
+        try:
+            yield 1, json.loads(text)
+        except ValueError as exc:
+            raise IngestError(f"not valid JSON: {exc}") from exc
+        except RecursionError:
+            # The C parser counts its depth against the interpreter's recursion limit: a
+            # document nested deeper than that is refused, the other files carry on.
+            raise IngestError(f"not valid JSON: {NESTED_TOO_DEEPLY}") from None
+        return
+    # An array, one record at a time: only the record in hand is held as Python objects.
+    decoder = json.JSONDecoder()
+    position, number = _skip_space(text, start + 1), 0
+    if text.startswith("]", position):
+        return
+    while True:
+        number += 1
+        try:
+            record, position = decoder.raw_decode(text, position)
+        except RecursionError:
+            raise IngestError(f"not valid JSON: {NESTED_TOO_DEEPLY}") from None
+        except ValueError as exc:
+            raise IngestError(f"not valid JSON: {exc}") from exc
+        yield number, record
+        position = _skip_space(text, position)
+        if text.startswith("]", position):
+            if text[_skip_space(text, position + 1) :]:
+                raise IngestError("not valid JSON: extra data after the array")
+            return
+        if not text.startswith(",", position):
+            raise IngestError(f"not valid JSON: expected ',' or ']' at character {position}")
+        position = _skip_space(text, position + 1)
+
+
+def _parsed(line: str) -> Any:
     try:
-        data = json.loads(text)
+        return json.loads(line)
     except ValueError as exc:
-        raise IngestError(f"not valid JSON: {exc}") from exc
+        return _Broken(str(exc))
     except RecursionError:
-        # The C parser counts its depth against the interpreter's recursion limit: a
-        # document nested deeper than that is refused, the other files carry on.
-        raise IngestError(f"not valid JSON: {NESTED_TOO_DEEPLY}") from None
-    records = data if isinstance(data, list) else [data]
-    yield from enumerate(records, 1)
+        return _Broken(NESTED_TOO_DEEPLY)
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_space(text: str, position: int) -> int:
+    match = _SPACE.match(text, position)
+    return match.end() if match else position
 
 
 class _Broken:

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -213,7 +214,10 @@ def _read_bounded(path: Path) -> bytes:
     limit = MAX_JSON_FILE_BYTES if path.suffix.lower() in JSON_SUFFIXES else MAX_FILE_BYTES
     try:
         with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+            # Read what the file holds (one byte more tells a file that grew past the cap):
+            # read(limit + 1) would set aside the whole 200 MB for a 3 KB file.
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(min(size, limit) + 1)
     except OSError as exc:
         raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
     if len(data) > limit:

@@ -65,4 +65,5 @@ class TranslationMemory:
                     self._db.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            log.warning("translation memory not updated (%s): %d translations will be decoded again", exc, len(rows))
+            # INFO: when the disk is full the run fails on its next write, in one line of its own.
+            log.info("translation memory not updated (%s): %d translations will be decoded again", exc, len(rows))

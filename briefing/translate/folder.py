@@ -33,6 +33,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,13 +143,17 @@ def install_folder_model(models_dir: Path, source: Path) -> FolderModelInfo:
     if not source.is_dir():
         raise PackageInstallError(f"{source}: not a folder")
     info = read_model_info(source)
-    files = [p for p in source.rglob("*") if p.is_file() or p.is_symlink()]
-    if len(files) > MAX_MODEL_FILES:
+    entries = list(source.rglob("*"))
+    if len(entries) > MAX_MODEL_FILES:
         raise PackageInstallError(f"{source}: more than {MAX_MODEL_FILES} files; not a translation model")
-    for path in files:
-        if path.is_symlink():
-            raise PackageInstallError(f"{source}: {path.relative_to(source)} is a symbolic link; copy the real file in")
-    total = sum(p.stat().st_size for p in files)
+    for path in entries:
+        # Regular files and folders only: a link could point anywhere, and a device or a
+        # pipe (a copy of /dev/zero) would be read without end.
+        mode = path.lstat().st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file (a device, a pipe)"
+            raise PackageInstallError(f"{source}: {path.relative_to(source)} is {kind}; copy the real file in")
+    total = sum(p.lstat().st_size for p in entries if stat.S_ISREG(p.lstat().st_mode))
     if total > MAX_MODEL_BYTES:
         raise PackageInstallError(f"{source}: {total / 1e9:.1f} GB, more than {MAX_MODEL_BYTES / 1e9:g} GB")
     target = models_dir / info.name
@@ -159,10 +164,16 @@ def install_folder_model(models_dir: Path, source: Path) -> FolderModelInfo:
             existing = None
         if existing is None or (existing.from_code, existing.to_code) != (info.from_code, info.to_code):
             raise PackageInstallError(f"{source}: {target} holds another model; it is not replaced")
+        from briefing.translate.packages import _older
+
+        if _older(info.version, existing.version):
+            raise PackageInstallError(
+                f"{source}: version {info.version} is older than the installed {existing.version}; remove {target} first"
+            )
     models_dir.mkdir(parents=True, exist_ok=True)
     staging = models_dir / f"{_COPYING_PREFIX}{secrets.token_hex(6)}"
     try:
-        shutil.copytree(source, staging / info.name, symlinks=False)
+        _copy_bounded(source, staging / info.name, total)
         if target.exists():
             os.replace(target, staging / f"{info.name}.previous")
         os.replace(staging / info.name, target)
@@ -173,6 +184,26 @@ def install_folder_model(models_dir: Path, source: Path) -> FolderModelInfo:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return read_model_info(target)
+
+
+def _copy_bounded(source: Path, destination: Path, expected: int) -> None:
+    """Copy the folder, each file held to the size it had when checked (a file that grows
+    while it is copied is refused, not copied without end)."""
+    copied = 0
+    for path in sorted(source.rglob("*")):
+        target = destination / path.relative_to(source)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        limit = path.stat().st_size
+        with path.open("rb") as reader, target.open("wb") as writer:
+            for block in iter(lambda: reader.read(1 << 20), b""):
+                copied += len(block)
+                limit -= len(block)
+                if limit < 0 or copied > expected:
+                    raise PackageInstallError(f"{path}: grew while it was being copied")
+                writer.write(block)
 
 
 class FolderModel(CTranslate2Model):

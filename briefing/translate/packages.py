@@ -233,12 +233,28 @@ def _refuse_overwriting_another_package(archive: Path, target: Path, metadata: d
         installed = json.loads(existing.read_text(encoding="utf-8"))
         pair = (installed.get("from_code"), installed.get("to_code"))
     except (OSError, ValueError, RecursionError, AttributeError):
-        pair = (None, None)
+        installed, pair = {}, (None, None)
     if pair != (metadata.get("from_code"), metadata.get("to_code")):
         raise PackageInstallError(
             f"{archive}: its folder {target.name} holds another installed package "
             f"({pair[0]}->{pair[1]}); it is not replaced by a {metadata.get('from_code')}->{metadata.get('to_code')} package"
         )
+    older = _older(str(metadata.get("package_version", "")), str(installed.get("package_version", "")))
+    if older:
+        raise PackageInstallError(
+            f"{archive}: version {metadata.get('package_version')} is older than the installed "
+            f"{installed.get('package_version')}; remove {target} first to go back to it"
+        )
+
+
+def _older(new: str, installed: str) -> bool:
+    """Whether version ``new`` is older than ``installed`` (unknown forms are not compared)."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(new) < Version(installed)
+    except InvalidVersion:
+        return False
 
 
 def _extract_folder(zf: zipfile.ZipFile, folder: str, destination: Path) -> None:

@@ -17,6 +17,7 @@ source that itself contains such Latin letters has them protected like any code.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -45,7 +46,9 @@ _LETTERS = "ABCDEFGHIJKLMNOPRSTUVWXY"  # no Q or Z: "ZQZ" would read as a new pr
 # Proclitics that may lead a term: and, so, with, for, like, and combinations.
 _PROCLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
 _WORD = re.compile(r"\w+")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+[^\s<>\"'«».,،؛:!?؟)\]]|[\w.+-]+@[\w-]+\.[\w.-]+\w")
+# (An e-mail address starts where a word does: without the look-behind, every position of
+# a long run of letters would be tried as a start, and each try would scan to its end.)
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+[^\s<>\"'«».,،؛:!?؟)\]]|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+\w")
 _CODE = re.compile(r"(?<![\w-])[A-Za-z]+-?[0-9]+[A-Za-z]*(?![\w-])")
 _NUMBER = re.compile(r"[0-9٠-٩]+(?:[.,/:٫٬-][0-9٠-٩]+)*%?")
 # A placeholder as protect() writes it (it may be glued to an Arabic proclitic: "وZQB").
@@ -57,8 +60,14 @@ _PLACEHOLDER = re.compile(r"(?<![A-Za-z0-9])Z ?Q ?([A-Z])(?![A-Za-z0-9])")
 _REMNANT = re.compile(r"Z ?Q")
 # A word holding a remnant, for removing it whole ("ZQCates" goes, not just "ZQC").
 _REMNANT_WORD = re.compile(r"\S*Z ?Q\S*")
-# In a source, Latin letters that would read as a placeholder: protected like a code.
-_SOURCE_LOOKALIKE = re.compile(r"[A-Za-z]*Z ?Q[A-Za-z]*")
+# In a source, Latin letters that would read as a placeholder: protected like a code
+# (found as "Z ?Q" and widened to the letters around it, in one pass: a regex that
+# starts with [A-Za-z]* retries every position of a long Latin run).
+_LOOKALIKE_CORE = re.compile(r"Z ?Q")
+_LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# Spans protected in one sentence at most: placeholders run out at 24 distinct values, and
+# the model reads a few hundred tokens of a sentence; past this the rest is left as it is.
+MAX_PROTECTED_SPANS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,22 +126,46 @@ def load_glossary(path: Path | None = None) -> Glossary:
     return Glossary(terms)
 
 
+class _Spans:
+    """Non-overlapping (start, end, English) spans of a sentence, kept sorted: whether a new
+    one is free costs a binary search, not a pass over every span so far (a sentence of
+    80,000 numbers made that quadratic)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.spans: list[tuple[int, int, str]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        at = bisect.bisect_right(self.starts, start)
+        if at and self.spans[at - 1][1] > start:
+            return False  # the span before runs into this one
+        return at == len(self.spans) or self.spans[at][0] >= end
+
+    def add(self, start: int, end: int, english: str) -> None:
+        at = bisect.bisect_right(self.starts, start)
+        self.starts.insert(at, start)
+        self.spans.insert(at, (start, end, english))
+
+
 def protect(sentence: str, glossary: Glossary) -> Protected:
-    spans: list[tuple[int, int, str]] = []  # (start, end, English), non-overlapping
+    taken = _Spans()
 
-    def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e, _ in spans)
+    def take(start: int, end: int, english: str) -> None:
+        if len(taken.spans) < MAX_PROTECTED_SPANS and taken.free(start, end):
+            taken.add(start, end, english)
 
-    for pattern in (_URL, _SOURCE_LOOKALIKE, _CODE):
-        for match in pattern.finditer(sentence):
-            if free(match.start(), match.end()):
-                spans.append((match.start(), match.end(), match.group()))
-    term_spans = _glossary_spans(sentence, glossary, free)
-    spans.extend(term_spans)
+    for match in _URL.finditer(sentence):
+        take(match.start(), match.end(), match.group())
+    for start, end in _lookalike_spans(sentence):
+        take(start, end, sentence[start:end])
+    for match in _CODE.finditer(sentence):
+        take(match.start(), match.end(), match.group())
+    term_spans = _glossary_spans(sentence, glossary, taken.free)
+    for span in term_spans:
+        take(*span)
     for match in _NUMBER.finditer(sentence):
-        if free(match.start(), match.end()):
-            spans.append((match.start(), match.end(), to_ascii_digits(match.group())))
-    spans.sort()
+        take(match.start(), match.end(), to_ascii_digits(match.group()))
+    spans = list(taken.spans)
     placeholders: dict[str, str] = {}
     pieces, last = [], 0
     for start, end, english in spans:
@@ -172,6 +205,21 @@ def remove_remnants(text: str) -> str:
     return " ".join(cleaned.split())
 
 
+def _lookalike_spans(sentence: str) -> list[tuple[int, int]]:
+    """Latin words holding "ZQ" (or "Z Q"), each character looked at a bounded number of times."""
+    spans: list[tuple[int, int]] = []
+    for match in _LOOKALIKE_CORE.finditer(sentence):
+        if spans and match.start() < spans[-1][1]:
+            continue  # inside the word just taken
+        start, end = match.start(), match.end()
+        while start > 0 and sentence[start - 1] in _LATIN:
+            start -= 1
+        while end < len(sentence) and sentence[end] in _LATIN:
+            end += 1
+        spans.append((start, end))
+    return spans
+
+
 def _glossary_spans(sentence: str, glossary: Glossary, free) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
     if not glossary.terms:
         return []
@@ -201,15 +249,19 @@ def _glossary_spans(sentence: str, glossary: Glossary, free) -> list[tuple[int, 
 
 
 def _match_term(words: tuple[str, ...], glossary: Glossary) -> tuple[int, str] | None:
-    """(length of the proclitic before the term, English) if ``words`` are a term."""
-    rest = words[1:]
-    for (first, *tail), english in glossary.terms.items():
-        if tuple(tail) != rest:
+    """(length of the proclitic before the term, English) if ``words`` are a term: a few
+    dictionary lookups (one per proclitic), whatever the size of the glossary."""
+    first, rest = words[0], words[1:]
+    for clitic in _PROCLITICS:
+        if not first.startswith(clitic):
             continue
-        for clitic in _PROCLITICS:
-            if words[0] == clitic + first:
-                return len(clitic), english
-            # ل + الجيش is written للجيش: the article's alef drops after lam.
-            if first.startswith("ال") and clitic.endswith("ل") and words[0] == clitic + first[1:]:
+        stem = first[len(clitic) :]
+        english = glossary.terms.get((stem, *rest))
+        if english is not None:
+            return len(clitic), english
+        # ل + الجيش is written للجيش: the article's alef drops after lam.
+        if clitic.endswith("ل") and stem.startswith("ل"):
+            english = glossary.terms.get(("ا" + stem, *rest))
+            if english is not None:
                 return len(clitic), english
     return None

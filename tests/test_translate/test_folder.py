@@ -129,3 +129,21 @@ def test_the_quality_command_scores_every_installed_model(tmp_path: Path, packag
         assert scores["bleu"] == 100.0 and scores["chrf"] == 100.0  # both know these sentences by heart
         assert scores["sentences_per_s"] > 0 and scores["flagged"] == 0.0  # correct, and nothing marked
     assert report["reference_flagged"] == 0.0
+
+
+@pytest.mark.parametrize("special", ["device", "fifo"])
+def test_a_folder_holding_a_device_or_a_pipe_is_refused_before_anything_is_copied(tmp_path: Path, special: str) -> None:
+    """A copy of /dev/zero in the folder would be read without end (35 GB in 60 s before)."""
+    import os
+
+    folder = tmp_path / "model"
+    shutil.copytree(FOLDER_MODEL, folder)
+    if special == "device":
+        if os.getuid() != 0:
+            pytest.skip("making a device node needs root")
+        os.mknod(folder / "model" / "extra.bin", 0o600 | __import__("stat").S_IFCHR, os.makedev(1, 5))
+    else:
+        os.mkfifo(folder / "model" / "extra.bin")
+    with pytest.raises(PackageInstallError, match="extra.bin is not a regular file"):
+        install_folder_model(tmp_path / "models", folder)
+    assert not (tmp_path / "models").exists()
