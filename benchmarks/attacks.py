@@ -99,6 +99,35 @@ def part_one(work: Path, day: Path, quick: bool) -> list[dict[str, Any]]:
 
     # Up to 100,000 units: the largest text stays under the 1,000,000 characters one
     # article may have (beyond it a text is refused at once, which says nothing of growth).
+    paragraph = "<p>قال المتحدث باسم الحكومة إن الوزارة ستعمل على تطوير المشاريع في المدينة خلال العام المقبل.</p>"
+
+    def folder_with_page(name: str, body: str) -> Callable[[], object]:
+        folder = work / f"page-{name}-{len(body)}"
+        folder.mkdir(exist_ok=True)
+        html = f"<html><head><title>خبر</title></head><body><article>{paragraph * 3}{body}</article></body></html>"
+        (folder / "a.html").write_text(html, encoding="utf-8")
+        return lambda: read_folder(folder)
+
+    def folder_with_meta(toml: str) -> Callable[[], object]:
+        folder = work / f"meta-{len(toml)}"
+        folder.mkdir(exist_ok=True)
+        (folder / "metadata.toml").write_text(toml, encoding="utf-8")
+        (folder / "a.txt").write_text(f"{base[0]['title']}\n\n{text}", encoding="utf-8")
+
+        def read() -> None:
+            try:
+                read_folder(folder)
+            except Exception as exc:  # noqa: BLE001 - the refusal is the expected outcome
+                assert "dotted parts" in str(exc), exc
+
+        return read
+
+    def folder_with_json(content: str) -> Callable[[], object]:
+        folder = work / f"json-{len(content)}"
+        folder.mkdir(exist_ok=True)
+        (folder / "a.json").write_text(content, encoding="utf-8")
+        return lambda: read_folder(folder)
+
     line_sizes = [25_000, 50_000, 100_000] if quick else [12_500, 25_000, 50_000, 100_000]
     results.append(growth("one-word lines in a .txt (read)", line_sizes,
                           lambda n: folder_with("lines", "عنوان\n\n" + "كلمة\n" * n)))
@@ -124,6 +153,22 @@ def part_one(work: Path, day: Path, quick: bool) -> list[dict[str, Any]]:
         return lambda: find_stories(articles)
 
     results.append(growth("items sharing half their text (group)", item_sizes, half_shared))
+
+    from briefing.translate.protect import load_glossary, protect
+
+    glossary = load_glossary()
+    results.append(growth("a sentence of N numbers (placeholders)", [10_000, 20_000, 40_000, 80_000],
+                          lambda n: lambda: protect("قال " + "1 " * n, glossary)))
+    results.append(growth("a run of N Latin letters (placeholders)", [25_000, 50_000, 100_000, 200_000],
+                          lambda n: lambda: protect("قال " + "a" * n + " انتهى", glossary)))
+    results.append(growth("one <p> with N attributes (page: tags cut)", [16_000, 33_000, 66_000],
+                          lambda n: folder_with_page("attrs", "<p " + " ".join(f"a{i}=1" for i in range(n)) + ">نص</p>")))
+    results.append(growth("N table cells (page: over 15,000 refused)", [5_000, 10_000, 14_000],
+                          lambda n: folder_with_page("cells", "<table><tr>" + "<td>ر</td>" * n + "</tr></table>")))
+    results.append(growth("a metadata.toml key of N dotted parts (refused)", [12_000, 24_000, 48_000],
+                          lambda n: folder_with_meta(".".join(["a"] * n) + " = 1\n")))
+    results.append(growth("a .json of N empty records (read, 200,000 at most)", [50_000, 100_000, 200_000],
+                          lambda n: folder_with_json("[" + ",".join(["{}"] * n) + "]")))
 
     def deep_json(depth: int) -> Callable[[], object]:
         folder = work / f"in-deep-{depth}"
