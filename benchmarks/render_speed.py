@@ -58,12 +58,11 @@ def main() -> int:
     if data_missing(args.day):
         return 0
     with scratch_home() as work:  # before anything imports argostranslate
+        from briefing.assemble import build_engine, open_decoder, select_featured
         from briefing.cluster import find_stories
         from briefing.config import Config
         from briefing.ingest.textfiles import read_folder
-        from briefing.pipeline import _featured_points, build_engine, open_decoder
         from briefing.render import find_templates_dir, render_markdown, render_pdf
-        from briefing.summarize import get_selector
         from briefing.translate import install_from_file
         from briefing.types import Briefing, FeaturedStory, KeyPoint, Translation
 
@@ -75,7 +74,7 @@ def main() -> int:
         read = read_folder(inbox)
         stories = find_stories([*read.articles, *read.copies])
         config = Config(argos_packages_dir=work / "packages", featured_stories=args.stories, memory=False)
-        featured = _featured_points(config, get_selector(config.summarizer), stories)
+        featured = select_featured(config, stories)
         engine = build_engine(config, open_decoder(config), None)
         texts = [story.lead.title for story, _ in featured] + [s.text for _, points in featured for s, _ in points]
         if args.english == "model":

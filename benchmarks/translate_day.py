@@ -52,17 +52,16 @@ def main() -> int:
         inbox.mkdir()
         with zipfile.ZipFile(args.day) as archive:
             archive.extractall(inbox)
+        from briefing.assemble import select_featured
         from briefing.cluster import find_stories
         from briefing.config import Config
         from briefing.ingest.textfiles import read_folder
-        from briefing.pipeline import _featured_points
-        from briefing.summarize import get_selector
         from briefing.translate import ArgosModel, TranslationEngine, install_from_file, load_glossary
 
         install_from_file(work / "packages", args.package)
         read = read_folder(inbox)
         stories = find_stories([*read.articles, *read.copies])
-        featured = _featured_points(Config(), get_selector("salience"), stories)
+        featured = select_featured(Config(), stories)
         shown = {id(story) for story, _ in featured}
         titles = [story.lead.title for story, _ in featured]
         titles += [m.article.title for story in stories if id(story) not in shown for m in story.members]

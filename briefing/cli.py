@@ -147,7 +147,7 @@ def generate(
     dry_run: bool,
     offline: bool,
 ) -> None:
-    """Make the dated bilingual briefing (Markdown and PDF) from the input folder.
+    """Make the dated bilingual briefing (Markdown, PDF and HTML: output.formats) from the sources.
 
     Example: briefing generate --input seeds --out out --date 2026-11-22 --json
     """
@@ -168,8 +168,8 @@ def generate(
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:
-        if report.markdown is not None:
-            click.echo(f"{report.markdown}\n{report.pdf}")
+        if report.outputs:
+            click.echo("\n".join(str(path) for _, path in report.outputs))
         elif dry_run:
             click.echo(
                 f"dry run: {report.articles_new} new of {report.articles_read} read; "
@@ -210,7 +210,7 @@ def translate(ctx: click.Context, text: str, as_json: bool) -> None:
 
     Example: briefing translate "انسحبت قسد من المدينة."
     """
-    from briefing.pipeline import translate_text
+    from briefing.assemble import translate_text
 
     try:
         config = _load(ctx)
@@ -239,8 +239,8 @@ def schedule(ctx: click.Context) -> None:
 
     Example: briefing schedule
     """
-    from briefing.pipeline import last_run_started, scheduled_job
-    from briefing.schedule import serve
+    from briefing.schedule import scheduled_job, serve
+    from briefing.status import last_run_started
 
     try:
         config = _load(ctx)
@@ -257,7 +257,7 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
 
     Example: briefing status
     """
-    from briefing.pipeline import status
+    from briefing.status import status
 
     try:
         config = _load(ctx)

@@ -35,6 +35,7 @@ in the working directory; ``briefing.toml`` in the user config directory
     [output]
     dir = "out"                   # briefings go to DIR/YYYY-MM-DD/
     timezone = "Asia/Riyadh"      # IANA name; "" = this machine's zone. Sets "today".
+    formats = ["markdown", "pdf", "html"]  # files written into DIR/YYYY-MM-DD/ (and DIR/index.html)
 
     [summary]
     method = "salience"           # key-sentence selector: "salience" or "lead"
@@ -74,7 +75,7 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,8 +118,9 @@ DEFAULT_MIN_CONFIDENCE = -1.0
 
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int16", "float32")
 
+# Every output format (``render.RENDERERS``), written by default.
+DEFAULT_FORMATS = ("markdown", "pdf", "html")
 
-SOURCE_KINDS = ("folder", "feed", "page")
 # Feed items taken per feed and run (the rest wait for the next run). A busy Arabic
 # outlet's feed lists 20-100 items and a day brings at most a few hundred new ones per
 # outlet; 200 covers that, and stops a hostile feed of 10,000 teasers from making
@@ -142,7 +144,7 @@ class Source:
 
     @property
     def is_web(self) -> bool:
-        return self.kind in ("feed", "page")
+        return bool(_source_kinds()[self.kind].is_web)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +169,8 @@ class Config:
     story_sentences: int = DEFAULT_STORY_SENTENCES
     out_dir: Path = Path("out")
     timezone: str = ""
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    """The output formats written, by name (``render.RENDERERS``), in this order."""
     summarizer: str = "salience"
     max_sentences: int = DEFAULT_MAX_SENTENCES
     max_words: int = 0
@@ -202,13 +206,15 @@ class Config:
         return self.sources or (Source("folder", str(self.input_dir)),)
 
     def validate(self) -> None:
+        kinds = _source_kinds()
         for number, source in enumerate(self.sources, 1):
-            if source.kind not in SOURCE_KINDS:
-                raise ConfigError(f"sources[{number}]: give one of folder, feed or page")
+            if source.kind not in kinds:
+                raise ConfigError(f"sources[{number}]: give one of {_either(kinds)}")
             if source.is_web and not _is_http_url(source.location):
                 raise ConfigError(f"sources[{number}].{source.kind}: {source.location!r} is not an http(s) URL")
         for name, bounds in _RANGES.items():
             bounds.check(_FIELD_KEYS[name], getattr(self, name))
+        self._validate_formats()
         for host in self.allow_hosts:
             if not _HOST.fullmatch(_idna(host)):
                 raise ConfigError(f"fetch.allow_hosts: {host!r} is not a host name like news.example.com")
@@ -227,6 +233,30 @@ class Config:
             DayOfWeekField("day_of_week", self.schedule_days)
         except ValueError:
             raise ConfigError(f"schedule.days: {self.schedule_days!r} is not a cron day_of_week (e.g. mon-fri)") from None
+
+    def _validate_formats(self) -> None:
+        from briefing.render import RENDERERS
+
+        if not self.formats:
+            raise ConfigError(f"output.formats: give at least one of {', '.join(RENDERERS)}")
+        for name in self.formats:
+            if name not in RENDERERS:
+                raise ConfigError(f"output.formats: unknown format {name!r} (known: {', '.join(RENDERERS)})")
+        if len(set(self.formats)) != len(self.formats):
+            raise ConfigError("output.formats: a format is given twice")
+
+
+def _source_kinds() -> dict[str, Any]:
+    """The source kinds (``ingest.sources.SOURCES``), imported when first needed."""
+    from briefing.ingest.sources import SOURCES
+
+    return SOURCES
+
+
+def _either(names: Iterable[str]) -> str:
+    """``"folder, feed or page"``."""
+    *rest, last = names
+    return f"{', '.join(rest)} or {last}" if rest else last
 
 
 def _is_http_url(url: str) -> bool:
@@ -304,6 +334,7 @@ _KEYS: dict[str, tuple[str, type]] = {
     "input.dir": ("input_dir", Path),
     "output.dir": ("out_dir", Path),
     "output.timezone": ("timezone", str),
+    "output.formats": ("formats", tuple),
     "summary.method": ("summarizer", str),
     "summary.max_sentences": ("max_sentences", int),
     "summary.max_words": ("max_words", int),
@@ -433,14 +464,15 @@ def _read_sources(path: Path, tables: Any) -> tuple[Source, ...]:
     sources = []
     for number, table in enumerate(tables, 1):
         where = f"sources[{number}]"
-        unknown = set(table) - {*SOURCE_KINDS, "outlet"}
+        known = _source_kinds()
+        unknown = set(table) - {*known, "outlet"}
         if unknown:
-            raise ConfigError(f"{path}: {where}: unknown key {min(unknown)!r} (known: folder, feed, page, outlet)")
-        kinds = [k for k in SOURCE_KINDS if k in table]
+            raise ConfigError(f"{path}: {where}: unknown key {min(unknown)!r} (known: {', '.join(known)}, outlet)")
+        kinds = [k for k in known if k in table]
         if len(kinds) != 1:
-            raise ConfigError(f"{path}: {where}: give exactly one of folder, feed or page")
+            raise ConfigError(f"{path}: {where}: give exactly one of {_either(known)}")
         kind = kinds[0]
-        location = _coerce(path, f"{where}.{kind}", table[kind], Path if kind == "folder" else str)
+        location = _coerce(path, f"{where}.{kind}", table[kind], str if known[kind].is_web else Path)
         if location is None or location == "":
             raise ConfigError(f"{path}: {where}.{kind}: must not be empty")
         outlet = _coerce(path, f"{where}.outlet", table.get("outlet", ""), str)

@@ -23,6 +23,7 @@ still new and will be published again, so they must not stay in ``out/`` as well
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import shutil
@@ -32,33 +33,36 @@ from pathlib import Path
 from typing import NoReturn
 
 from briefing.errors import RenderError, StoreError
-from briefing.render.files import discard, file_digest, place, remove_stale_temporaries, stage, undo
+from briefing.render.files import discard, file_digest, place, remove_stale_temporaries, stage, undo, write_atomically
 from briefing.store import Publishing, Record
 from briefing.types import Article
 
-__all__ = ["BRIEFING_FILE_PREFIX", "publish", "reconcile"]
+__all__ = ["BRIEFING_FILE_PREFIX", "INDEX_NAME", "publish", "publish_index", "reconcile"]
 
 log = logging.getLogger(__name__)
 
 BRIEFING_FILE_PREFIX = "briefing-"
+INDEX_NAME = "index.html"
 Checkpoint = Callable[[str], None]
 
 
 def publish(
     record: Record,
     date: dt.date,
-    outputs: dict[Path, bytes],
+    outputs: dict[str, tuple[Path, bytes]],
     articles: Iterable[Article],
     *,
     checkpoint: Checkpoint = lambda name: None,
 ) -> None:
-    """Put ``outputs`` in place and record ``articles`` as published on ``date``: all of it or
-    none of it. Checkpoints: "staged", "intent", "between-files", "before-commit", "committed".
-    Raises RenderError when a file cannot be written, StoreError when the record cannot be."""
-    outputs = {path.absolute(): data for path, data in outputs.items()}
-    folders = {path.parent for path in outputs}
+    """Put ``outputs`` (format -> path and content) in place and record ``articles`` as
+    published on ``date``: all of it or none of it. Checkpoints: "staged", "intent",
+    "between-files", "before-commit", "committed". Raises RenderError when a file cannot
+    be written, StoreError when the record cannot be."""
+    formats = {path.absolute(): name for name, (path, _) in outputs.items()}
+    files = {path.absolute(): data for path, data in outputs.values()}
+    folders = {path.parent for path in files}
     created = {folder for folder in folders if not folder.exists()}
-    first = next(iter(outputs))
+    first = next(iter(files))
 
     def fail(error: Exception) -> NoReturn:
         for folder in created:
@@ -68,7 +72,7 @@ def publish(
 
     # 1. Stage.
     try:
-        staged = stage(outputs)
+        staged = [dataclasses.replace(f, format=formats[f.path]) for f in stage(files)]
     except OSError as exc:
         fail(RenderError(f"cannot write the briefing into {first.parent}: {exc.strerror or exc}"))
     checkpoint("staged")
@@ -89,7 +93,7 @@ def publish(
     checkpoint("before-commit")
     # 4. Commit.
     try:
-        record.finish_publishing(publishing, *_markdown_and_pdf(publishing))
+        record.finish_publishing(publishing)
     except sqlite3.Error as exc:
         undo(staged)
         _forget(record, date)
@@ -114,7 +118,7 @@ def _reconcile(record: Record, out_dir: Path, aside: Path, run: int) -> list[str
     done: list[str] = []
     for publishing in record.pending_publications():
         if all(f.path.is_file() and file_digest(f.path) == f.sha256 for f in publishing.files):
-            record.finish_publishing(publishing, *_markdown_and_pdf(publishing))
+            record.finish_publishing(publishing)
             discard(publishing.files)
             done.append(f"finished publishing the briefing for {publishing.date}, interrupted after its files were in place")
         else:
@@ -122,7 +126,7 @@ def _reconcile(record: Record, out_dir: Path, aside: Path, run: int) -> list[str
             record.forget_publishing(publishing.date)
             done.append(f"undid the interrupted publication of {publishing.date}; its articles stay new")
     folders = _date_folders(out_dir)
-    for folder in folders.values():
+    for folder in [out_dir, *folders.values()] if out_dir.is_dir() else []:
         for stale in remove_stale_temporaries(folder):
             done.append(f"removed {stale}, left by an interrupted run")
     # Only dates of runs that were killed or failed, with no briefing: a date that merely
@@ -142,9 +146,34 @@ def _reconcile(record: Record, out_dir: Path, aside: Path, run: int) -> list[str
     return done
 
 
-def _markdown_and_pdf(publishing: Publishing) -> tuple[Path, Path]:
-    by_suffix = {f.path.suffix: f.path for f in publishing.files}
-    return by_suffix[".md"], by_suffix[".pdf"]
+def publish_index(out_dir: Path, templates_dir: Path) -> Path | None:
+    """Rewrite ``OUT/index.html`` (atomically): every briefing found in ``out_dir``, newest
+    first, each format's file linked by its relative path. The index is made from the
+    folders themselves, so it lists what a reader can open, whatever record wrote it.
+    A failure is logged, not raised: the briefing is published; the next run retries.
+    No ``out_dir`` yet (nothing ever published): nothing is written."""
+    if not out_dir.is_dir():
+        return None
+    from briefing.render import RENDERERS
+    from briefing.render.html import render_index
+
+    by_suffix = {renderer.suffix: name for name, renderer in RENDERERS.items()}
+    briefings: list[tuple[dt.date, dict[str, str]]] = []
+    try:
+        for date, folder in _date_folders(out_dir).items():
+            files = {
+                by_suffix[path.suffix]: f"{folder.name}/{path.name}"
+                for path in sorted(folder.glob(f"{BRIEFING_FILE_PREFIX}{date.isoformat()}.*"))
+                if path.suffix in by_suffix and path.is_file()
+            }
+            if files:
+                briefings.append((date, files))
+        index = out_dir / INDEX_NAME
+        write_atomically({index: render_index(briefings, templates_dir)})
+    except OSError as exc:
+        log.warning("could not rewrite %s: %s (the next run tries again)", out_dir / INDEX_NAME, exc.strerror or exc)
+        return None
+    return index
 
 
 def _forget(record: Record, date: dt.date) -> None:

@@ -6,11 +6,13 @@ what matters (a feed that is down). The CLI prints these lines, the scheduler lo
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
-from briefing.types import SkippedItem
+from briefing.types import Briefing, SkippedItem, Story, Translation
 
-__all__ = ["SKIP_LABELS", "skip_summary"]
+__all__ = ["SKIP_LABELS", "flag_counts", "skip_summary", "story_summary"]
 
 # How a summary line names each kind of skipped item (``SkippedItem.kind``).
 SKIP_LABELS = {
@@ -39,3 +41,24 @@ def skip_summary(skipped: Iterable[SkippedItem], *, every_item: bool = False) ->
         if every_item:
             lines.extend(f"  skipped {item.source}: {item.reason}" for item in items[1:])
     return lines
+
+
+def story_summary(story: Story, translations: dict[str, Translation] | None) -> dict[str, Any]:
+    """A story as the ``--json`` report gives it (``title_en`` is None when nothing was translated)."""
+    title = story.lead.title
+    return {
+        "title_ar": title,
+        "title_en": translations[title].text if translations is not None else None,
+        "outlets": list(story.outlets),
+        "articles": story.article_count,
+    }
+
+
+def flag_counts(briefing: Briefing) -> tuple[tuple[str, int], ...]:
+    """How many headlines and key sentences carry each mark."""
+    translations = [
+        *(f.title for f in briefing.stories),
+        *(p.translation for f in briefing.stories for p in f.points),
+        *(o.title for o in briefing.others),
+    ]
+    return tuple(sorted(Counter(flag for t in translations for flag in t.flags).items()))

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from briefing.config import Config
 
-__all__ = ["build_scheduler", "cron_trigger", "missed_run_time", "next_run_time", "serve"]
+__all__ = ["build_scheduler", "cron_trigger", "missed_run_time", "next_run_time", "scheduled_job", "serve"]
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,35 @@ def build_scheduler(config: Config, job: Callable[[], None], *, background: bool
         replace_existing=True,
     )
     return scheduler
+
+
+def scheduled_job(config: Config, *, decoder: Any = None, clock: Callable[[], dt.datetime] | None = None) -> Callable[[], None]:
+    """The daily job for the scheduler: one run, one log line (and one per kind of skip: a
+    feed down for weeks must show in the log); a failure is logged, never raised."""
+    from briefing.assemble import utc_now
+    from briefing.errors import BriefingError
+    from briefing.pipeline import run_briefing
+    from briefing.report import skip_summary
+
+    def job() -> None:
+        try:
+            report = run_briefing(config, decoder=decoder, clock=clock or utc_now)
+        except BriefingError as error:
+            log.error("scheduled run failed: %s", error)
+            return
+        except Exception as error:  # a bug must not stop tomorrow's run: one line, the traceback at -v
+            log.error("scheduled run failed: internal error: %s: %s", type(error).__name__, error)
+            log.info("the internal error's traceback", exc_info=True)
+            return
+        log.warning(
+            "scheduled run %s: read %d, new %d, published %d%s",
+            report.date, report.articles_read, report.articles_new, report.articles_published,
+            f" -> {report.markdown or report.html or report.pdf}" if report.outputs else " (nothing written)",
+        )
+        for line in skip_summary(report.skipped):
+            log.warning("scheduled run %s: %s", report.date, line)
+
+    return job
 
 
 def serve(config: Config, job: Callable[[], None], last_run_started: Callable[[], dt.datetime | None]) -> None:

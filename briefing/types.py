@@ -13,13 +13,17 @@ __all__ = [
     "Article",
     "Briefing",
     "FeaturedStory",
+    "FileSignature",
+    "Gathered",
     "KeyPoint",
     "KeySentences",
+    "KnownFile",
     "ListedArticle",
     "PendingFile",
     "RunReport",
     "Sentence",
     "SkippedItem",
+    "SourceRead",
     "Story",
     "StoryArticle",
     "Translation",
@@ -207,6 +211,58 @@ class PendingFile:
     """The complete new file under a hidden name, renamed to ``path`` to publish it."""
     backup: Path | None
     """A hard link to what ``path`` held before (a rebuild), put back if the publication is undone."""
+    format: str = ""
+    """The output format it is ("markdown", "pdf", "html"); "" for another file."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileSignature:
+    """What tells a file that has not changed: its size and modification time (and, when
+    those moved, its content hash: a file touched but not changed is still unchanged)."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class KnownFile:
+    """A folder file as it was last read: its signature, its articles, what it left out."""
+
+    signature: FileSignature
+    articles: tuple[tuple[str, str], ...]
+    """(id, source) of each article it gave."""
+    skipped: tuple[SkippedItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRead:
+    """What one source gave: its articles, what it left out, and exact copies (same id) of
+    articles it also gave, kept so a story can name every outlet."""
+
+    articles: list[Article]
+    skipped: list[SkippedItem]
+    copies: list[Article]
+    files: dict[str, KnownFile] | None = None
+    """A folder's files as read this time (to remember), by path."""
+    unread: int = 0
+    """Articles of its files passed over unread (unchanged, all published)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    """The articles of every source: each id once, plus exact copies from elsewhere."""
+
+    articles: list[Article]
+    copies: list[Article]
+    """Same text as an article above (so the same id), from another file, outlet or feed."""
+    skipped: list[SkippedItem]
+    unread: int = 0
+    """Articles of files passed over unread: unchanged since they were read, all published."""
+
+    @property
+    def read_count(self) -> int:
+        return len(self.articles) + len(self.skipped) + self.unread
 
 
 # The outcome the record keeps for a feed item whose failure may pass (tried again later);
@@ -246,8 +302,8 @@ class RunReport:
     """How many key sentences and titles carry each flag, e.g. (("low-confidence", 2),)."""
     stories: tuple[dict[str, Any], ...] = ()
     """Every story of the briefing, best first: title_ar, title_en, outlets, articles."""
-    markdown: Path | None = None
-    pdf: Path | None = None
+    outputs: tuple[tuple[str, Path], ...] = ()
+    """Every file written, by format ("markdown", "pdf", "html"); () when none was."""
     texts_translated_by_model: int = 0
     """Every text the model decoded in this run: headlines, key sentences and retries."""
     texts_from_memory: int = 0
@@ -256,14 +312,24 @@ class RunReport:
     """Feeds and pages were not polled (``--offline``, ``fetch.offline``)."""
 
     @property
+    def markdown(self) -> Path | None:
+        return dict(self.outputs).get("markdown")
+
+    @property
+    def pdf(self) -> Path | None:
+        return dict(self.outputs).get("pdf")
+
+    @property
+    def html(self) -> Path | None:
+        return dict(self.outputs).get("html")
+
+    @property
     def had_failures(self) -> bool:
         """Some input could not be read (duplicates do not count)."""
         return any(s.kind == "unreadable" for s in self.skipped)
 
     def as_json(self) -> dict[str, Any]:
-        outputs = None
-        if self.markdown is not None and self.pdf is not None:
-            outputs = {"markdown": str(self.markdown), "pdf": str(self.pdf)}
+        outputs = {name: str(path) for name, path in self.outputs} or None
         return {
             "date": self.date.isoformat(),
             "articles_read": self.articles_read,

@@ -49,7 +49,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory, packages_dir: Path) -> t
     return work, json.loads(result.stdout), result
 
 
-def test_generate_writes_both_files_and_reports_in_json(generated) -> None:  # type: ignore[no-untyped-def]
+def test_generate_writes_every_format_and_reports_in_json(generated) -> None:  # type: ignore[no-untyped-def]
     work, report, result = generated
     assert result.returncode == 0, result.stderr
     folder = work / "out" / DATE
@@ -66,7 +66,11 @@ def test_generate_writes_both_files_and_reports_in_json(generated) -> None:  # t
         "texts_translated_by_model": 6,
         "texts_from_memory": 0,
         "offline": False,
-        "outputs": {"markdown": str(folder / f"briefing-{DATE}.md"), "pdf": str(folder / f"briefing-{DATE}.pdf")},
+        "outputs": {
+            "markdown": str(folder / f"briefing-{DATE}.md"),
+            "pdf": str(folder / f"briefing-{DATE}.pdf"),
+            "html": str(folder / f"briefing-{DATE}.html"),
+        },
         "model": "translate-ar_en-test 1.0",
         "flags": {},
         # The two seeds are one story, carried by two outlets (named in seeds/metadata.toml).
@@ -79,7 +83,14 @@ def test_generate_writes_both_files_and_reports_in_json(generated) -> None:  # t
             }
         ],
     }
-    assert sorted(p.name for p in folder.iterdir()) == [f"briefing-{DATE}.md", f"briefing-{DATE}.pdf"]
+    assert sorted(p.name for p in folder.iterdir()) == [f"briefing-{DATE}.html", f"briefing-{DATE}.md", f"briefing-{DATE}.pdf"]
+    assert sorted(p.name for p in (work / "out").iterdir()) == [DATE, "index.html"]
+    # The record keeps each file of the briefing.
+    import sqlite3
+
+    with sqlite3.connect(work / "briefing.sqlite3") as db:
+        rows = sorted(db.execute("SELECT format, path FROM briefing_files WHERE date = ?", (DATE,)))
+    assert rows == sorted((name, path) for name, path in report["outputs"].items())
 
 
 def test_markdown_pairs_each_arabic_key_sentence_with_its_english(generated) -> None:  # type: ignore[no-untyped-def]
@@ -262,7 +273,7 @@ def test_second_generate_over_unchanged_input_reports_nothing_new_and_status_sho
     report = json.loads(second.stdout)
     assert (report["articles_read"], report["articles_new"], report["articles_published"]) == (2, 0, 0)
     assert report["outputs"] is None
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [DATE]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [DATE, "index.html"]
     shown = json.loads(run("--config", tmp_path / "briefing.toml", "status", "--json", cwd=tmp_path).stdout)
     assert shown["briefings_published"] == 1
     assert [(r["date"], r["outcome"], r["articles_published"]) for r in shown["last_runs"]] == [

@@ -115,7 +115,12 @@ def assert_published_once(config: Config) -> None:
     assert files_listing_each_link(config.out_dir) == {
         url: {f"{DAY}/briefing-{DAY}.md"} for _, url in LINKS.values()
     }
-    assert files_under(config.out_dir) == [f"{DAY}/briefing-{DAY}.md", f"{DAY}/briefing-{DAY}.pdf"]
+    assert files_under(config.out_dir) == [f"{DAY}/briefing-{DAY}.html", f"{DAY}/briefing-{DAY}.md", f"{DAY}/briefing-{DAY}.pdf", "index.html"]
+    # The index links the one briefing, each of its files.
+    index = (config.out_dir / "index.html").read_text(encoding="utf-8")
+    assert sorted(re.findall(r'href="([^"]+)"', index)) == sorted(
+        [f"{DAY}/briefing-{DAY}.html", f"{DAY}/briefing-{DAY}.html", f"{DAY}/briefing-{DAY}.md", f"{DAY}/briefing-{DAY}.pdf"]
+    )
 
 
 POINTS = ["ingest", "translate", "staged", "intent", "between-files", "before-commit", "committed"]
@@ -134,12 +139,13 @@ def test_break_4_a_run_killed_at_any_checkpoint_is_settled_by_the_next_and_publi
     # Whatever carries a final name in out/ is whole (a killed run may leave hidden temporaries).
     day = config.out_dir / DAY
     final = sorted(p.name for p in day.iterdir() if not p.name.startswith(".")) if day.exists() else []
-    placed = {"between-files": [f"briefing-{DAY}.md"], "before-commit": [f"briefing-{DAY}.md", f"briefing-{DAY}.pdf"],
-              "committed": [f"briefing-{DAY}.md", f"briefing-{DAY}.pdf"]}
+    every = [f"briefing-{DAY}.html", f"briefing-{DAY}.md", f"briefing-{DAY}.pdf"]
+    placed = {"between-files": [f"briefing-{DAY}.md"], "before-commit": every, "committed": every}
     assert final == placed.get(point, [])
     for name in final:
         data = (day / name).read_bytes()
-        assert data.rstrip().endswith(b"%%EOF") if name.endswith(".pdf") else data.rstrip().endswith(b"against the Arabic.*")
+        ending = {".pdf": b"%%EOF", ".md": b"against the Arabic.*", ".html": b"</html>"}[Path(name).suffix]
+        assert data.rstrip().endswith(ending)
 
     # The next run settles it: the interrupted publication is finished (files all in
     # place) or undone (not), the temporaries go, and each article is published once.
@@ -193,7 +199,11 @@ def test_break_4_files_of_a_date_the_record_ran_but_never_published_are_moved_ou
 
     assert report.articles_published == 2
     next_day = (DATE + dt.timedelta(days=1)).isoformat()
-    assert files_under(config.out_dir) == [f"{next_day}/briefing-{next_day}.md", f"{next_day}/briefing-{next_day}.pdf"]
+    assert files_under(config.out_dir) == [
+        f"{next_day}/briefing-{next_day}.html", f"{next_day}/briefing-{next_day}.md", f"{next_day}/briefing-{next_day}.pdf",
+        "index.html",
+    ]
+    assert DAY not in (config.out_dir / "index.html").read_text(encoding="utf-8")  # moved away, so not listed
     [kept] = (config.database.parent / "unrecorded" / DAY).glob(f"*-briefing-{DAY}.md")
     assert kept.read_bytes() == stale  # kept, out of the way, under a name no later one overwrites
 
@@ -223,7 +233,10 @@ def test_break_4_stale_temporaries_are_swept_in_every_date_folder(linked: Config
         (folder / f".briefing-{day}.pdf.ba9876543210.previous").write_bytes(b"old")
     (config.out_dir / "2026-01-01" / "notes.txt").write_text("mine")  # not ours: left alone
     run_briefing(config, date=DATE, decoder=model)  # type: ignore[arg-type]
-    assert files_under(config.out_dir) == ["2026-01-01/notes.txt", f"{DAY}/briefing-{DAY}.md", f"{DAY}/briefing-{DAY}.pdf"]
+    assert files_under(config.out_dir) == [
+        "2026-01-01/notes.txt", f"{DAY}/briefing-{DAY}.html", f"{DAY}/briefing-{DAY}.md", f"{DAY}/briefing-{DAY}.pdf",
+        "index.html",
+    ]
 
 
 # --- A full disk -----------------------------------------------------------------------

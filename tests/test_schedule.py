@@ -66,7 +66,7 @@ def test_wrong_schedule_values_name_their_key(changes: dict[str, object], messag
 def test_the_scheduled_job_fires_and_makes_a_briefing(config: Config, model: object) -> None:
     from apscheduler.triggers.date import DateTrigger
 
-    from briefing.pipeline import scheduled_job
+    from briefing.schedule import scheduled_job
 
     when = dt.datetime.now(UTC) + dt.timedelta(seconds=1.5)
     fixed_day = lambda: dt.datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -123,7 +123,7 @@ def test_a_scheduled_run_that_hits_an_internal_error_logs_one_line_and_the_sched
     config: Config, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A decoder that raises an error nobody foresaw, handed in at the engine's seam."""
-    from briefing.pipeline import scheduled_job
+    from briefing.schedule import scheduled_job
 
     class Broken:
         name = fingerprint = "broken 1.0"

@@ -20,7 +20,7 @@ from typing import Any
 from briefing.arabic import normalize_for_matching
 from briefing.errors import IngestError
 from briefing.ingest.metadata import date_in_text, require_arabic
-from briefing.ingest.textfiles import article_from_text
+from briefing.ingest.text import article_from_text
 from briefing.types import Article
 
 __all__ = ["article_from_html", "article_from_title_and_text", "html_to_text"]

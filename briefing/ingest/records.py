@@ -18,6 +18,7 @@ from typing import Any
 
 from briefing.errors import IngestError
 from briefing.ingest.metadata import date_in_text, skip_kind
+from briefing.ingest.text import article_from_text
 from briefing.types import Article, SkippedItem
 
 __all__ = ["JSON_SUFFIXES", "articles_from_json"]
@@ -56,8 +57,6 @@ def articles_from_json(path: Path, text: str) -> Iterator[Article | SkippedItem]
 
 
 def _each_record(path: Path, text: str) -> Iterator[Article | SkippedItem]:
-    from briefing.ingest.textfiles import article_from_text
-
     for number, record in _records(path, text):
         if number > MAX_RECORDS_PER_FILE:
             yield SkippedItem(source=str(path), reason=f"more than {MAX_RECORDS_PER_FILE:,} records: the rest not read")

@@ -1,10 +1,8 @@
-"""Articles from a folder of text files, one article per file (the ``seeds/`` format).
-
-A file may start with a title line, often repeated just below it, and may end in
-page furniture copied from the outlet's site ("التعليقات (0)", "الأكثر قراءة",
-menu lines with emoji). The title is found and its repeat dropped; the furniture
-is dropped; a file with no title line gets one made from its first sentence. The
-article's own lines are kept exactly as written.
+"""Articles from a folder: ``.txt`` files (one article each, the ``seeds/`` format),
+``.html`` pages, ``.json``/``.jsonl`` records, and a ``metadata.toml`` naming each file's
+outlet, URL and date. Each file is decoded (``decode``) and its text made an article by
+``text.article_from_text``, a page's by ``html.article_from_html``, records by
+``records.articles_from_json``.
 """
 
 from __future__ import annotations
@@ -14,33 +12,29 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import re
-import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from briefing.arabic import normalize_for_matching, split_sentences, split_words
 from briefing.config import toml_document
-from briefing.errors import IngestError
-from briefing.ingest.decode import decode_bytes, decode_text
-from briefing.ingest.metadata import (
-    EmptyError,
-    NotArabicError,
-    date_in_text,
-    has_arabic_letter,
-    require_arabic,
-    skip_kind,
-)
+from briefing.errors import ConfigError, IngestError
+from briefing.ingest.decode import charset_from_html, decode_bytes, decode_text
+from briefing.ingest.html import article_from_html
+from briefing.ingest.metadata import date_in_text, skip_kind
 from briefing.ingest.records import JSON_SUFFIXES, articles_from_json
-from briefing.types import Article, SkippedItem
+from briefing.ingest.text import MAX_ARTICLE_CHARS, article_from_text
+from briefing.types import Article, FileSignature, KnownFile, SkippedItem, SourceRead
+
+if TYPE_CHECKING:
+    from briefing.config import Source
+    from briefing.ingest.sources import Gathering
 
 __all__ = [
     "MAX_ARTICLE_CHARS",
     "MAX_FILE_BYTES",
     "METADATA_FILE",
     "FolderRead",
+    "FolderSource",
     "article_from_text",
     "decode_article_bytes",
     "read_folder",
@@ -59,38 +53,29 @@ MAX_FILE_BYTES = 2_000_000
 # A JSON file holds many articles: a busy day of SaudiNewsNet is ~15 MB. 200 MB bounds
 # memory (the file is parsed whole) while taking a month of a national press.
 MAX_JSON_FILE_BYTES = 200_000_000
-# Longest text taken as one article, whatever brought it (a file, a JSON record, a feed
-# entry, a page): the 2 MB file cap in Arabic UTF-8 (two bytes a letter) is about a
-# million characters. Every later pass is linear in this, and some keep one number per
-# word, so it also bounds the memory one article can take.
-MAX_ARTICLE_CHARS = 1_000_000
-# A first line is a title only if it is short and has no sentence-ending mark.
-# Arabic headlines run 6-15 words (the seed's has 10); 25 leaves margin.
-TITLE_MAX_WORDS = 25
-# A first line repeated within this many paragraphs below is the title, whatever it ends with.
-TITLE_REPEAT_WINDOW = 3
-# A title made from a first sentence keeps this many words, then "…". 15 holds
-# who-did-what of an Arabic lead and stays on one line in the PDF.
-DERIVED_TITLE_WORDS = 15
-# Trailing lines this short, with no sentence end, are navigation, not text.
-FURNITURE_MAX_WORDS = 4
-_FURNITURE_PHRASES = re.compile(
-    r"^(التعليقات|تعليقات|الأكثر قراءة|الأكثر مشاهدة|اقرأ أيضا|اقرأ أيضاً|شارك|مشاركة|تابعونا|أهم المواضيع|أهم التصنيفات)"
-    r"\s*(\(\d+\)|\d+)?$"  # the whole line, with an optional count: "التعليقات (0)"
-)
-_SENTENCE_END = re.compile(r"[.!?؟…][\"'»”’)\]]*$")
-# Headlines may end in "؟" or "!", but a line ending in a full stop is a sentence.
-_FULL_STOP_END = re.compile(r"[.…][\"'»”’)\]]*$")
+# What read_folder gives (the name it had before every source gave one).
+FolderRead = SourceRead
 
 
-@dataclass(frozen=True, slots=True)
-class FolderRead:
-    """What a folder gave: its articles, the files left out, and exact copies of articles
-    already read (same normalised text), kept so a story can name every outlet."""
+class FolderSource:
+    """``[[sources]] folder = "..."``: the files of a folder (see ``read_folder``)."""
 
-    articles: list[Article]
-    skipped: list[SkippedItem]
-    copies: list[Article]
+    name: ClassVar[str] = "folder"
+    is_web: ClassVar[bool] = False
+
+    def read(self, source: Source, gathering: Gathering) -> SourceRead:
+        folder = Path(source.location)
+        if not folder.is_dir():  # a configuration mistake (exit 3), not one source's failure
+            raise ConfigError(f"input folder not found: {folder}")
+        store = gathering.store
+        # A file read before, unchanged since, whose articles are all published has nothing
+        # new: it is passed over (not with --all, --since or --force, which want them all).
+        known = store.known_files(folder) if store is not None and not gathering.everything else {}
+        read = read_folder(folder, source.outlet, known=known, published=gathering.published() if known else set())
+        if store is not None and gathering.keep and read.files is not None:
+            store.note_files(folder, read.files)
+        gathering.unread += read.unread
+        return read
 
 
 def read_text_folder(folder: Path) -> tuple[list[Article], list[SkippedItem]]:
@@ -99,39 +84,87 @@ def read_text_folder(folder: Path) -> tuple[list[Article], list[SkippedItem]]:
     return read.articles, read.skipped
 
 
-def read_folder(folder: Path, outlet: str = "") -> FolderRead:
+def read_folder(
+    folder: Path, outlet: str = "", *, known: dict[str, KnownFile] | None = None, published: set[str] | None = None
+) -> SourceRead:
     """The articles of a folder: ``.txt`` (one article), ``.html``/``.htm`` (one page),
     ``.json``/``.jsonl`` (records); ``metadata.toml`` beside them may name each file's
-    outlet, URL and date. ``outlet`` names the outlet of files that do not say."""
+    outlet, URL and date. ``outlet`` names the outlet of files that do not say.
+
+    ``known`` files (as last read) that have not changed, with all their articles in
+    ``published``, are passed over: their skips are given again, their articles counted
+    in ``unread``. Every file's signature and articles come back in ``files``.
+    """
     if not folder.is_dir():
         raise IngestError(f"input folder not found: {folder}")
+    known = known or {}
+    published = published or set()
     described = _folder_metadata(folder)
+    metadata_path = str(folder / METADATA_FILE)
+    files: dict[str, KnownFile] = {}
+    if (folder / METADATA_FILE).is_file():
+        signature = _signature(folder / METADATA_FILE, known.get(metadata_path))
+        files[metadata_path] = KnownFile(signature, (), ())
+        if metadata_path not in known or known[metadata_path].signature != signature:
+            known = {}  # outlets, URLs or dates may have changed: every file is read again
+    elif metadata_path in known:
+        known = {}  # it is gone: what it said no longer holds
     articles: list[Article] = []
     skipped: list[SkippedItem] = []
     copies: list[Article] = []
     seen: dict[str, str] = {}
+    unread = 0
     for path in _candidate_files(folder):
+        before = known.get(str(path))
+        signature = _signature(path, before)
+        if before is not None and signature == before.signature and all(i in published for i, _ in before.articles):
+            skipped.extend(before.skipped)
+            seen.update(before.articles)
+            unread += len(before.articles)
+            files[str(path)] = before
+            continue
+        file_articles: list[tuple[str, str]] = []
+        file_skipped: list[SkippedItem] = []
         try:
             items = list(_articles_of_file(path))
         except IngestError as exc:
             log.info("skipped %s: %s", path, exc)
-            skipped.append(SkippedItem(source=str(path), reason=str(exc), kind=skip_kind(exc)))
-            continue
+            file_skipped.append(SkippedItem(source=str(path), reason=str(exc), kind=skip_kind(exc)))
+            items = []
         for item in items:
             if isinstance(item, SkippedItem):
                 log.info("skipped %s: %s", item.source, item.reason)
-                skipped.append(item)
+                file_skipped.append(item)
                 continue
             item = _with_metadata(item, described.get(path.name, {}), outlet)
+            file_articles.append((item.id, item.source))
             if item.id in seen:
                 reason = f"same text as {seen[item.id]}"
                 log.info("skipped %s: %s", item.source, reason)
-                skipped.append(SkippedItem(source=item.source, reason=reason, kind="duplicate"))
+                file_skipped.append(SkippedItem(source=item.source, reason=reason, kind="duplicate"))
                 copies.append(item)
             else:
                 seen[item.id] = item.source
                 articles.append(item)
-    return FolderRead(articles, skipped, copies)
+        skipped.extend(file_skipped)
+        files[str(path)] = KnownFile(signature, tuple(file_articles), tuple(file_skipped))
+    return SourceRead(articles, skipped, copies, files, unread)
+
+
+def _signature(path: Path, before: KnownFile | None) -> FileSignature:
+    """The file's size and modification time; its hash only when those differ from
+    ``before`` (a file touched but unchanged keeps its hash, so it is still known)."""
+    status = path.stat()
+    if before is not None and (status.st_size, status.st_mtime_ns) == (before.signature.size, before.signature.mtime_ns):
+        return before.signature
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    sha = digest.hexdigest()
+    if before is not None and sha == before.signature.sha256:
+        return FileSignature(before.signature.size, before.signature.mtime_ns, sha)  # touched, not changed
+    return FileSignature(status.st_size, status.st_mtime_ns, sha)
 
 
 def _articles_of_file(path: Path) -> Iterator[Article | SkippedItem]:
@@ -139,9 +172,6 @@ def _articles_of_file(path: Path) -> Iterator[Article | SkippedItem]:
     data = _read_bounded(path)
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
-        from briefing.ingest.decode import charset_from_html
-        from briefing.ingest.html import article_from_html
-
         decoded = decode_text(data, charset_from_html(data))
         yield from _repair_note(str(path), decoded.repair)
         yield article_from_html(str(path), decoded.text)
@@ -229,92 +259,3 @@ def _read_bounded(path: Path) -> bytes:
 def decode_article_bytes(data: bytes) -> str:
     """UTF-8 (a BOM is allowed), Windows-1256 or ISO-8859-6 text; anything else is refused with the reason."""
     return decode_bytes(data)
-
-
-def article_from_text(source: str, text: str) -> Article:
-    """The article in ``text``: its title, its body without furniture, its id.
-
-    Raises EmptyError when there is no article text, NotArabicError when it is not
-    Arabic, IngestError when it is longer than ``MAX_ARTICLE_CHARS``.
-    """
-    if len(text) > MAX_ARTICLE_CHARS:
-        raise IngestError(f"text longer than {MAX_ARTICLE_CHARS:,} characters; too long for one article")
-    lines = _drop_trailing_furniture([line.strip() for line in text.splitlines()])
-    if not any(lines):
-        raise EmptyError("no article text (only page furniture)")
-    title, body_lines, derived = _take_title(lines)
-    # Keep the line structure: blank lines end paragraphs, single breaks may be wraps
-    # (the sentence splitter decides); runs of blank lines become one.
-    body = re.sub(r"\n{3,}", "\n\n", "\n".join(body_lines)).strip()
-    if not body:
-        raise EmptyError("no article text after the title")
-    if not has_arabic_letter(body):
-        raise NotArabicError("no Arabic text")
-    require_arabic(f"{title}\n{body}")
-    if derived:
-        title = _title_from_first_sentence(body)
-    digest = hashlib.sha256(normalize_for_matching(body).encode("utf-8")).hexdigest()
-    return Article(id=digest[:16], source=source, title=title, title_derived=derived, body=body)
-
-
-def _take_title(lines: list[str]) -> tuple[str, list[str], bool]:
-    """(title, remaining lines, derived?): the first line if it is a headline, with its repeats."""
-    filled = [i for i, line in enumerate(lines) if line]
-    first = lines[filled[0]]
-    key = normalize_for_matching(first)
-    nearby = filled[1 : 1 + TITLE_REPEAT_WINDOW]
-    repeats = [i for i in nearby if normalize_for_matching(lines[i]) == key]
-    # A short first line is a headline only when a blank line follows it: in hard-wrapped
-    # text a short first line is just the start of the first sentence.
-    set_apart = filled[0] + 1 < len(lines) and not lines[filled[0] + 1]
-    short_headline = (
-        set_apart and len(split_words(first)) <= TITLE_MAX_WORDS and not _FULL_STOP_END.search(first)
-    )
-    if (repeats or short_headline) and len(filled) > 1 + len(repeats):
-        # Sites often print the headline twice; its repeats near the top go with it.
-        dropped = {filled[0], *repeats}
-        return first, [line for i, line in enumerate(lines) if i not in dropped], False
-    return "", lines, True
-
-
-def _title_from_first_sentence(body: str) -> str:
-    sentences = split_sentences(body)
-    sentence = sentences[0] if sentences else body
-    words = sentence.split()
-    if len(words) <= DERIVED_TITLE_WORDS:
-        return sentence.rstrip(".!?؟…")
-    return " ".join(words[:DERIVED_TITLE_WORDS]).rstrip("،,؛;:") + "…"
-
-
-def _drop_trailing_furniture(lines: list[str]) -> list[str]:
-    """Drop the page furniture at the end: sure signs first, then short lines among them.
-
-    A short line without an end mark counts as furniture only once a sure sign (a known
-    phrase, a counter, an emoji-led menu entry) has been seen below it, so a short last
-    paragraph of the article itself ("وختم قائلا: لن نتراجع") is kept.
-    """
-    end = len(lines)
-    seen_sure_sign = False
-    while end > 0:
-        line = lines[end - 1]
-        if not line:
-            pass
-        elif _is_sure_furniture(line):
-            seen_sure_sign = True
-        elif not (seen_sure_sign and _is_short_unfinished(line)):
-            break
-        end -= 1
-    return lines[:end]
-
-
-def _is_sure_furniture(line: str) -> bool:
-    if _FURNITURE_PHRASES.match(line):
-        return True
-    if not split_words(line) or line.isdigit():
-        return True  # bare counters ("0") and separators
-    return unicodedata.category(line[0]) in ("So", "Sk", "Cs")  # menu entries led by an emoji or symbol
-
-
-def _is_short_unfinished(line: str) -> bool:
-    return len(split_words(line)) <= FURNITURE_MAX_WORDS and not _SENTENCE_END.search(line)
-

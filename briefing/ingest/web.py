@@ -22,7 +22,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from briefing.arabic import split_words
 from briefing.errors import IngestError
@@ -39,10 +39,13 @@ from briefing.ingest.fetch import (
 )
 from briefing.ingest.html import article_from_html, article_from_title_and_text, html_to_text
 from briefing.ingest.metadata import EmptyError, date_in_text, require_arabic, skip_kind
-from briefing.types import RETRY_LATER, Article, SkippedItem
+from briefing.types import RETRY_LATER, Article, SkippedItem, SourceRead
 
 if TYPE_CHECKING:
     import httpx
+
+    from briefing.config import Source
+    from briefing.ingest.sources import Gathering
 
 __all__ = [
     "DEFAULT_FEED_BUDGET_S",
@@ -50,7 +53,9 @@ __all__ = [
     "MAX_FAILURES_IN_ROW",
     "MIN_FEED_TEXT_WORDS",
     "FeedResult",
+    "FeedSource",
     "PageRead",
+    "PageSource",
     "read_feed",
     "read_page",
 ]
@@ -77,6 +82,67 @@ _PAGE_TYPES = _HTML_TYPES | {"text/plain", ""}
 _HTML_START = re.compile(rb"<(!doctype\s+html|html)\b", re.IGNORECASE)
 _XML_DECLARATION = re.compile(rb"\s*<\?xml\b")
 _XML_DECLARATION_ENCODING = re.compile(rb"^(\s*<\?xml\b[^>]*?\bencoding\s*=\s*[\"'])([A-Za-z0-9._:-]+)")
+
+
+class FeedSource:
+    """``[[sources]] feed = "..."``: an RSS or Atom feed, polled (conditional GET), its new
+    entries kept in the record at once, the ones left out for good remembered."""
+
+    name: ClassVar[str] = "feed"
+    is_web: ClassVar[bool] = True
+
+    def read(self, source: Source, gathering: Gathering) -> SourceRead:
+        client, limits, policy = gathering.http()
+        config, store, url = gathering.config, gathering.store, source.location
+        previous = store.validators(url) if store is not None else None
+        known = store.handled_links() if store is not None else frozenset()
+        try:
+            result = read_feed(
+                client, url, limits, Conditional(*previous) if previous else None, outlet=source.outlet,
+                fetch_pages=config.fetch_pages, known=known, max_items=config.max_items, policy=policy,
+                budget_s=config.feed_budget,
+            )
+        except IngestError as exc:
+            if store is not None and gathering.keep:
+                store.note_poll_failure(url, f"failed: {exc}")
+            raise
+        skipped = list(result.skipped)
+        if result.deferred:
+            why = result.deferred_because
+            skipped.append(SkippedItem(url, f"{result.deferred} more new items wait for the next run ({why})", "deferred"))
+        # After a 304, when an entry failed for a reason that may pass (its page timed out),
+        # when entries wait, or when a link was refused (the next configuration may allow
+        # it), keep the old validators: the next poll then gets the whole feed again.
+        retry = result.deferred or result.blocked or any(outcome == RETRY_LATER for _, outcome in result.left_out)
+        validators = previous if (result.not_modified or retry) else (
+            (result.conditional.etag, result.conditional.last_modified) if result.conditional else None
+        )
+        outcome = "not modified" if result.not_modified else f"{len(result.articles)} items"
+        log.info("feed %s: %s", url, outcome)
+        if store is not None and gathering.keep:
+            store.keep_polled(url, result.articles, validators, outcome, result.left_out)
+        return SourceRead(list(result.articles), skipped, [])
+
+
+class PageSource:
+    """``[[sources]] page = "..."``: one article page, fetched each run and kept in the record."""
+
+    name: ClassVar[str] = "page"
+    is_web: ClassVar[bool] = True
+
+    def read(self, source: Source, gathering: Gathering) -> SourceRead:
+        client, limits, _ = gathering.http()
+        store = gathering.store
+        try:
+            read = read_page(client, source.location, limits, outlet=source.outlet)
+        except IngestError as exc:
+            if store is not None and gathering.keep:
+                store.note_poll_failure(source.location, f"failed: {exc}")
+            raise
+        log.info("page %s: 1 page", source.location)
+        if store is not None and gathering.keep:
+            store.keep_polled(source.location, [read.article], None, "1 page")
+        return SourceRead([read.article], list(read.notes), [])
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,7 +76,7 @@ def render_markdown(briefing: Briefing, templates_dir: Path, *, summarizer: str)
         autoescape=False,  # Markdown, not HTML: every article string goes through a filter
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
-    )
+    )  # briefing.md.j2 is required in a configured folder: no fallback to the shipped one
     environment.filters.update(
         md=escape_markdown,
         html=escape_html_text,

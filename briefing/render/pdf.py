@@ -16,11 +16,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from briefing.errors import RenderError
 from briefing.render import view
+from briefing.render.templates import template_environment, template_text
 from briefing.types import Briefing, Translation
 
 __all__ = ["FONT_FAMILY", "briefing_html", "html_to_pdf", "render_pdf"]
@@ -41,15 +41,23 @@ def render_pdf(briefing: Briefing, templates_dir: Path, *, summarizer: str) -> b
     return html_to_pdf(briefing_html(briefing, templates_dir, summarizer=summarizer))
 
 
-def briefing_html(briefing: Briefing, templates_dir: Path, *, summarizer: str) -> str:
-    """The page WeasyPrint typesets: the template filled in, autoescaped, with the
-    stylesheet and the font declarations inlined (nothing for the renderer to fetch)."""
-    import weasyprint
+# The head of every page made for a browser: the phone's width, and a policy under which
+# nothing is loaded (no script, image, font, frame, stylesheet, from anywhere; only the
+# styles inlined in the page). Links are navigations, which a policy does not block.
+WEB_HEAD = (
+    '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+    '<meta http-equiv="Content-Security-Policy" '
+    "content=\"default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">\n"
+    '<meta name="referrer" content="no-referrer">'
+)
 
-    faces, _ = _font_faces()
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)), autoescape=True, undefined=jinja2.StrictUndefined
-    )
+
+def briefing_html(briefing: Briefing, templates_dir: Path, *, summarizer: str, web: bool = False) -> str:
+    """The page WeasyPrint typesets (or, with ``web``, the page a browser shows): the one
+    template filled in, autoescaped, with the stylesheet inlined; for print, the embedded
+    fonts' declarations too (nothing for the renderer to fetch)."""
+    faces = "" if web else _font_faces()[0]
+    environment = template_environment(templates_dir)
     environment.filters.update(
         outlet_label=view.outlet_label,
         outlet_line=view.coverage,
@@ -62,7 +70,9 @@ def briefing_html(briefing: Briefing, templates_dir: Path, *, summarizer: str) -
     page: str = environment.get_template("briefing.html.j2").render(
         date_iso=briefing.date.isoformat(),
         date_long=view.long_date(briefing.date),
-        generator=f"briefing {_version()} (WeasyPrint {weasyprint.__version__})",
+        generator=f"briefing {_version()}" + ("" if web else f" (WeasyPrint {_weasyprint_version()})"),
+        web=web,
+        web_head=Markup(WEB_HEAD),
         period=view.period_covered(briefing),
         counts=view.counts_line(briefing),
         stories=briefing.stories,
@@ -71,9 +81,15 @@ def briefing_html(briefing: Briefing, templates_dir: Path, *, summarizer: str) -
         model=briefing.model,
         summarizer=summarizer,
         font_faces=Markup(faces),
-        stylesheet=Markup((templates_dir / "briefing.css").read_text(encoding="utf-8")),
+        stylesheet=Markup(template_text(templates_dir, "briefing.web.css" if web else "briefing.css")),
     )
     return page
+
+
+def _weasyprint_version() -> str:
+    import weasyprint
+
+    return str(weasyprint.__version__)
 
 
 def html_to_pdf(page: str) -> bytes:

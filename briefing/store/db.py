@@ -107,6 +107,31 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE translation_memory ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0;
     """,
+    # 6: a briefing's files, one row per format (Markdown, PDF, HTML, and any format added
+    # later), the two of the briefings so far carried over; and each folder file as last
+    # read (its signature, its articles, what it left out), so an unchanged file whose
+    # articles are all published is not read again.
+    """
+    CREATE TABLE briefing_files (
+        date TEXT NOT NULL REFERENCES briefings(date) ON DELETE CASCADE,
+        format TEXT NOT NULL,
+        path TEXT NOT NULL,
+        PRIMARY KEY (date, format)
+    );
+    INSERT INTO briefing_files (date, format, path) SELECT date, 'markdown', markdown FROM briefings WHERE markdown != '';
+    INSERT INTO briefing_files (date, format, path) SELECT date, 'pdf', pdf FROM briefings WHERE pdf != '';
+    CREATE TABLE source_files (
+        path TEXT PRIMARY KEY,
+        folder TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        articles TEXT NOT NULL,
+        skipped TEXT NOT NULL,
+        read TEXT NOT NULL
+    );
+    CREATE INDEX source_files_by_folder ON source_files(folder);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Seconds a writer waits for another process's transaction (the scheduler and a manual

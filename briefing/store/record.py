@@ -16,15 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.types import RETRY_LATER, Article, PendingFile
+from briefing.store.sources import SourceStore
+from briefing.types import Article, PendingFile
 
-__all__ = ["MAX_ITEM_ATTEMPTS", "PublishedBriefing", "Publishing", "Record", "RunRow", "read_only_record"]
+__all__ = ["PublishedBriefing", "Publishing", "Record", "RunRow", "read_only_record"]
 
-# A feed item whose page failed for a reason that may pass (a timeout, HTTP 503) is tried
-# again on the next polls, this many times in all, then left alone: a dead link must not
-# cost a request every run. Every other item left out (404, not Arabic, a duplicate, a
-# refused link) is final at once.
-MAX_ITEM_ATTEMPTS = 3
 
 
 
@@ -41,9 +37,17 @@ class Publishing:
 @dataclass(frozen=True, slots=True)
 class PublishedBriefing:
     date: dt.date
-    markdown: Path
-    pdf: Path
+    files: dict[str, Path]
+    """Each output format's file (``briefing_files``)."""
     article_ids: frozenset[str]
+
+    @property
+    def markdown(self) -> Path | None:
+        return self.files.get("markdown")
+
+    @property
+    def pdf(self) -> Path | None:
+        return self.files.get("pdf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +66,13 @@ def _now() -> str:
 
 
 class Record:
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, *, read_only: bool = False) -> None:
         self._db = connection
+        self._read_only = read_only
+
+    def sources(self) -> SourceStore:
+        """What the sources keep, over the same connection (read-only if this record is)."""
+        return SourceStore(self._db, read_only=self._read_only)
 
     def begin_run(self, date: dt.date) -> int:
         cursor = self._db.execute("INSERT INTO runs (date, started) VALUES (?, ?)", (date.isoformat(), _now()))
@@ -91,17 +100,26 @@ class Record:
         return {row[0] for row in rows}
 
     def briefing(self, date: dt.date) -> PublishedBriefing | None:
-        row = self._db.execute("SELECT markdown, pdf FROM briefings WHERE date = ?", (date.isoformat(),)).fetchone()
-        if row is None:
+        day = date.isoformat()
+        if self._db.execute("SELECT 1 FROM briefings WHERE date = ?", (day,)).fetchone() is None:
             return None
-        ids = {r[0] for r in self._db.execute("SELECT article_id FROM briefing_articles WHERE date = ?", (date.isoformat(),))}
-        return PublishedBriefing(date, Path(row[0]), Path(row[1]), frozenset(ids))
+        files = {f: Path(p) for f, p in self._db.execute("SELECT format, path FROM briefing_files WHERE date = ?", (day,))}
+        ids = {r[0] for r in self._db.execute("SELECT article_id FROM briefing_articles WHERE date = ?", (day,))}
+        return PublishedBriefing(date, files, frozenset(ids))
+
+    def briefings(self) -> list[PublishedBriefing]:
+        """Every published briefing, newest first (without its article ids)."""
+        files: dict[str, dict[str, Path]] = {}
+        for day, fmt, path in self._db.execute("SELECT date, format, path FROM briefing_files"):
+            files.setdefault(day, {})[fmt] = Path(path)
+        days = [row[0] for row in self._db.execute("SELECT date FROM briefings ORDER BY date DESC")]
+        return [PublishedBriefing(dt.date.fromisoformat(d), files.get(d, {}), frozenset()) for d in days]
 
     def begin_publishing(self, publishing: Publishing) -> None:
         """Note, before any file is renamed into place, what publishing ``publishing.date`` will do."""
         files = [
             {"path": str(f.path), "sha256": f.sha256, "temporary": str(f.temporary),
-             "backup": str(f.backup) if f.backup else None}
+             "backup": str(f.backup) if f.backup else None, "format": f.format}
             for f in publishing.files
         ]
         with self._transaction():
@@ -110,10 +128,10 @@ class Record:
                 (publishing.date.isoformat(), json.dumps(files), json.dumps(publishing.articles), _now()),
             )
 
-    def finish_publishing(self, publishing: Publishing, markdown: Path, pdf: Path) -> None:
+    def finish_publishing(self, publishing: Publishing) -> None:
         """The files are in place: record the briefing and forget the intent, in one transaction."""
         with self._transaction():
-            self._record_briefing(publishing.date, markdown, pdf, list(publishing.articles))
+            self._record_briefing(publishing.date, {f.format: f.path for f in publishing.files}, list(publishing.articles))
             self._db.execute("DELETE FROM publishing WHERE date = ?", (publishing.date.isoformat(),))
 
     def forget_publishing(self, date: dt.date) -> None:
@@ -127,7 +145,11 @@ class Record:
             Publishing(
                 date=dt.date.fromisoformat(date),
                 files=tuple(
-                    PendingFile(Path(f["path"]), f["sha256"], Path(f["temporary"]), Path(f["backup"]) if f["backup"] else None)
+                    PendingFile(
+                        Path(f["path"]), f["sha256"], Path(f["temporary"]), Path(f["backup"]) if f["backup"] else None,
+                        # An intent of version 5 (Markdown and PDF only) says no format: the suffix does.
+                        f.get("format") or {".md": "markdown", ".pdf": "pdf"}.get(Path(f["path"]).suffix, ""),
+                    )
                     for f in json.loads(files)
                 ),
                 articles=tuple((str(a), str(b), str(c)) for a, b, c in json.loads(articles)),
@@ -147,20 +169,26 @@ class Record:
     def briefing_dates(self) -> set[dt.date]:
         return {dt.date.fromisoformat(row[0]) for row in self._db.execute("SELECT date FROM briefings")}
 
-    def _record_briefing(self, date: dt.date, markdown: Path, pdf: Path, rows: list[tuple[str, str, str]]) -> None:
-        now = _now()
+    def _record_briefing(self, date: dt.date, files: dict[str, Path], rows: list[tuple[str, str, str]]) -> None:
+        now, day = _now(), date.isoformat()
         self._db.executemany(
             "INSERT OR IGNORE INTO articles (id, source, title, first_seen) VALUES (?, ?, ?, ?)",
             [(*row, now) for row in rows],
         )
-        self._db.execute("DELETE FROM briefings WHERE date = ?", (date.isoformat(),))
+        self._db.execute("DELETE FROM briefings WHERE date = ?", (day,))  # its files and articles go with it
+        # The markdown and pdf columns of schema 2 are kept filled ("" for a format not
+        # made); briefing_files is what is read.
         self._db.execute(
             "INSERT INTO briefings (date, status, markdown, pdf, published) VALUES (?, 'published', ?, ?, ?)",
-            (date.isoformat(), str(markdown), str(pdf), now),
+            (day, str(files.get("markdown", "")), str(files.get("pdf", "")), now),
+        )
+        self._db.executemany(
+            "INSERT INTO briefing_files (date, format, path) VALUES (?, ?, ?)",
+            [(day, fmt, str(path)) for fmt, path in files.items()],
         )
         self._db.executemany(
             "INSERT INTO briefing_articles (date, article_id) VALUES (?, ?)",
-            [(date.isoformat(), row[0]) for row in rows],
+            [(day, row[0]) for row in rows],
         )
 
     @contextmanager
@@ -175,87 +203,6 @@ class Record:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise
-
-    def keep_fetched(
-        self,
-        source: str,
-        articles: Iterable[Article],
-        validators: tuple[str | None, str | None] | None,
-        outcome: str,
-        left_out: Iterable[tuple[str, str]] = (),
-    ) -> None:
-        """Keep what one feed or page gave, with its validators and the items it left out
-        (link, kind), in one transaction: a crash leaves either all of it (the articles are
-        safe) or none (the next poll fetches again)."""
-        now = _now()
-        with self._transaction():
-            self._db.executemany(
-                "INSERT OR IGNORE INTO fetched_articles "
-                "(id, source, outlet, url, title, title_derived, body, published, fetched) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (a.id, a.source, a.outlet, a.url, a.title, int(a.title_derived), a.body,
-                     a.published.isoformat() if a.published else None, now)
-                    for a in articles
-                ],
-            )
-            self._db.executemany(
-                "INSERT INTO feed_items (link, feed, outcome, attempts, last_seen) VALUES (?, ?, ?, 1, ?) "
-                "ON CONFLICT (link) DO UPDATE SET outcome = excluded.outcome, attempts = attempts + 1, "
-                "last_seen = excluded.last_seen",
-                [(link, source, kind, now) for link, kind in left_out],
-            )
-            etag, last_modified = validators or (None, None)
-            self._db.execute(
-                "INSERT INTO feeds (url, etag, last_modified, polled, outcome) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, "
-                "polled = excluded.polled, outcome = excluded.outcome",
-                (source, etag, last_modified, now, outcome),
-            )
-
-    def note_poll_failure(self, source: str, outcome: str) -> None:
-        """A failed poll keeps the validators of the last good one."""
-        self._db.execute(
-            "INSERT INTO feeds (url, polled, outcome) VALUES (?, ?, ?) "
-            "ON CONFLICT (url) DO UPDATE SET polled = excluded.polled, outcome = excluded.outcome",
-            (source, _now(), outcome),
-        )
-
-    def fetched_sources(self) -> frozenset[str]:
-        """The links a feed need not fetch again: every article kept from the web, and
-        every item left out for good (or tried ``MAX_ITEM_ATTEMPTS`` times)."""
-        rows = self._db.execute(
-            "SELECT source FROM fetched_articles UNION "
-            "SELECT link FROM feed_items WHERE outcome != ? OR attempts >= ?",
-            (RETRY_LATER, MAX_ITEM_ATTEMPTS),
-        )
-        return frozenset(row[0] for row in rows)
-
-    def validators(self, source: str) -> tuple[str | None, str | None] | None:
-        row = self._db.execute("SELECT etag, last_modified FROM feeds WHERE url = ?", (source,)).fetchone()
-        return (row[0], row[1]) if row and (row[0] or row[1]) else None
-
-    def fetched_articles(self, *, everything: bool = False, date: dt.date | None = None) -> list[Article]:
-        """Articles kept from the web, oldest first: those not yet in a published briefing,
-        and those of the briefing for ``date`` (a rebuild); with ``everything``, all of them.
-        (The kept articles grow day by day; a run reads only what it may brief.)"""
-        where = "" if everything else (
-            " WHERE id NOT IN (SELECT article_id FROM briefing_articles)"
-            " OR id IN (SELECT article_id FROM briefing_articles WHERE date = ?)"
-        )
-        parameters = () if everything else ((date or dt.date.min).isoformat(),)
-        rows = self._db.execute(
-            "SELECT id, source, outlet, url, title, title_derived, body, published FROM fetched_articles"
-            f"{where} ORDER BY fetched, rowid",
-            parameters,
-        )
-        return [
-            Article(
-                id=row[0], source=row[1], title=row[4], title_derived=bool(row[5]), body=row[6],
-                outlet=row[2], url=row[3], published=dt.date.fromisoformat(row[7]) if row[7] else None,
-            )
-            for row in rows
-        ]
 
     def last_run_started(self) -> dt.datetime | None:
         row = self._db.execute("SELECT max(started) FROM runs").fetchone()
@@ -283,6 +230,6 @@ def read_only_record(database: Path) -> Iterator[Record | None]:
         return
     connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
-        yield Record(connection)
+        yield Record(connection, read_only=True)
     finally:
         connection.close()

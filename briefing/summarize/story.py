@@ -16,7 +16,7 @@ from briefing.arabic.tokenize import word_tokens
 from briefing.summarize import Budget, KeySentenceSelector
 from briefing.types import Article, Sentence, Story
 
-__all__ = ["REPEAT_OVERLAP", "StorySentences", "select_story_sentences"]
+__all__ = ["REPEAT_OVERLAP", "StorySentences", "featured_points", "select_story_sentences"]
 
 # A sentence whose words are this much covered by one already chosen says nothing new.
 # Copies differ by a word or two ("the sources added" / "the agency added"): the seeds'
@@ -74,3 +74,21 @@ def select_story_sentences(
         for sentence in sorted(chosen.get(id(member.article), []), key=lambda s: s.index):
             picked.append((sentence, member.article))
     return picked
+
+
+def featured_points(
+    selector: KeySentenceSelector, stories: list[Story], count: int, sentences: int, budget: Budget = NO_LIMIT
+) -> list[tuple[Story, list[tuple[Sentence, Article]]]]:
+    """The first ``count`` stories that have something to say, each with up to ``sentences``
+    key sentences; no sentence twice in the briefing. A story left with nothing new (earlier
+    stories used all its sentences) is not featured: its articles are listed with the
+    others, and the next story takes its place."""
+    seen = StorySentences()
+    featured: list[tuple[Story, list[tuple[Sentence, Article]]]] = []
+    for story in stories:
+        if len(featured) == count:
+            break
+        points = select_story_sentences(selector, story, sentences, seen, budget)
+        if points:
+            featured.append((story, points))
+    return featured
