@@ -227,12 +227,13 @@ class Config:
             raise ConfigError(f"translate.compute_type: must be one of {', '.join(COMPUTE_TYPES)}")
         if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", self.schedule_time):
             raise ConfigError(f"schedule.time: {self.schedule_time!r} is not a time like 07:00")
-        try:
-            from apscheduler.triggers.cron.fields import DayOfWeekField
+        if plain_days_of_week(self.schedule_days) is None:
+            try:  # anything past the plain forms: APScheduler's own parser decides (it loads asyncio)
+                from apscheduler.triggers.cron.fields import DayOfWeekField
 
-            DayOfWeekField("day_of_week", self.schedule_days)
-        except ValueError:
-            raise ConfigError(f"schedule.days: {self.schedule_days!r} is not a cron day_of_week (e.g. mon-fri)") from None
+                DayOfWeekField("day_of_week", self.schedule_days)
+            except ValueError:
+                raise ConfigError(f"schedule.days: {self.schedule_days!r} is not a cron day_of_week (e.g. mon-fri)") from None
 
     def _validate_formats(self) -> None:
         from briefing.render import RENDERERS
@@ -251,6 +252,34 @@ def _source_kinds() -> dict[str, Any]:
     from briefing.ingest.sources import SOURCES
 
     return SOURCES
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAYS_PART = re.compile(r"\*|(?P<first>[a-z]{3}|[0-6])(-(?P<last>[a-z]{3}|[0-6]))?", re.IGNORECASE)
+
+
+def plain_days_of_week(text: str) -> frozenset[int] | None:
+    """The weekdays (0 = Monday) of a day_of_week in the forms people write ("*",
+    "mon-fri", "sun,wed", "0-4"), read without importing APScheduler (which loads
+    asyncio: 50 ms on every command); each form means what it means to APScheduler.
+    None: not one of these forms, steps included (APScheduler reads "mon-fri/2" as every
+    weekday and "0-4/2" as every other one): APScheduler's own parser decides."""
+
+    def day(value: str) -> int | None:
+        if value.isdigit():
+            return int(value)
+        return _WEEKDAYS.index(value.lower()) if value.lower() in _WEEKDAYS else None
+
+    days: set[int] = set()
+    for part in text.split(","):
+        match = _DAYS_PART.fullmatch(part.strip())
+        if match is None:
+            return None
+        first, last = (0, 6) if match["first"] is None else (day(match["first"]), day(match["last"] or match["first"]))
+        if first is None or last is None or first > last:
+            return None
+        days.update(range(first, last + 1))
+    return frozenset(days)
 
 
 def _either(names: Iterable[str]) -> str:

@@ -48,6 +48,7 @@ from briefing.types import (
     KeyPoint,
     ListedArticle,
     RunReport,
+    Story,
 )
 
 if TYPE_CHECKING:
@@ -172,11 +173,9 @@ def _brief(
     gathered: Gathered, new: list[Article], included: list[Article],
 ) -> RunReport:
     # 3. Stories: copies collapsed, reprints found, articles grouped and ranked.
-    from briefing.cluster import find_stories
-
-    stories = find_stories([*included, *_copies_of(gathered, included)]) if included else []
+    stories = _stories(gathered, included)
     # 4. Key sentences of the featured stories.
-    featured = select_featured(config, stories)
+    featured = select_featured(config, stories) if stories else []
     selected = sum(len(points) for _, points in featured)
     report = RunReport(
         date=date, articles_read=gathered.read_count, articles_new=len(new), skipped=tuple(gathered.skipped),
@@ -227,8 +226,6 @@ def _brief(
 
 def _dry_run(config: Config, date: dt.date, choice: ArticleChoice) -> RunReport:
     """Read and report what a run would brief; write nothing (no files, no record, no model)."""
-    from briefing.cluster import find_stories
-
     with read_only_record(database_path(config)) as record:
         store = record.sources() if record is not None else None
         gathered = gather_articles(config, store, keep=False, everything=choice.reads_all, date=date)
@@ -237,8 +234,8 @@ def _dry_run(config: Config, date: dt.date, choice: ArticleChoice) -> RunReport:
     # --since needs first-seen times the dry run does not write; it counts every article read.
     chosen = gathered.articles if (choice.everything or choice.since) else new
     with no_network():
-        stories = find_stories([*chosen, *_copies_of(gathered, chosen)])
-        featured = select_featured(config, stories)
+        stories = _stories(gathered, chosen)
+        featured = select_featured(config, stories) if stories else []
     return RunReport(
         date=date, articles_read=gathered.read_count, articles_new=len(new), skipped=tuple(gathered.skipped),
         sentences_selected=sum(len(points) for _, points in featured), sentences_translated_by_model=0,
@@ -247,9 +244,14 @@ def _dry_run(config: Config, date: dt.date, choice: ArticleChoice) -> RunReport:
     )
 
 
-def _copies_of(gathered: Gathered, chosen: list[Article]) -> list[Article]:
+def _stories(gathered: Gathered, chosen: list[Article]) -> list[Story]:
+    """The chosen articles (and their copies from elsewhere) grouped into ranked stories."""
+    if not chosen:
+        return []  # nothing new: the clustering stage (SciPy) is not even imported
+    from briefing.cluster import find_stories
+
     ids = {a.id for a in chosen}
-    return [c for c in gathered.copies if c.id in ids]
+    return find_stories([*chosen, *(c for c in gathered.copies if c.id in ids)])
 
 
 def _store(step: Callable[[], T], database: Path) -> T:

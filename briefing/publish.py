@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import logging
 import shutil
 import sqlite3
@@ -155,7 +156,7 @@ def publish_index(out_dir: Path, templates_dir: Path) -> Path | None:
     if not out_dir.is_dir():
         return None
     from briefing.render import RENDERERS
-    from briefing.render.html import render_index
+    from briefing.render.templates import template_text
 
     by_suffix = {renderer.suffix: name for name, renderer in RENDERERS.items()}
     briefings: list[tuple[dt.date, dict[str, str]]] = []
@@ -169,11 +170,27 @@ def publish_index(out_dir: Path, templates_dir: Path) -> Path | None:
             if files:
                 briefings.append((date, files))
         index = out_dir / INDEX_NAME
-        write_atomically({index: render_index(briefings, templates_dir)})
+        # The page says what it was made from; the same listing and templates again (a
+        # run with nothing new) need no new page, nor Jinja2.
+        made_from = _digest(repr(sorted(briefings)), template_text(templates_dir, "index.html.j2"),
+                            template_text(templates_dir, "briefing.web.css"))
+        stamp = f"<!-- briefing index {made_from} -->\n".encode()
+        if index.is_file() and index.read_bytes().endswith(stamp):
+            return index
+        from briefing.render.html import render_index  # Jinja2, only when the page changes
+
+        write_atomically({index: render_index(briefings, templates_dir) + b"\n" + stamp})
     except OSError as exc:
         log.warning("could not rewrite %s: %s (the next run tries again)", out_dir / INDEX_NAME, exc.strerror or exc)
         return None
     return index
+
+
+def _digest(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()[:32]
 
 
 def _forget(record: Record, date: dt.date) -> None:

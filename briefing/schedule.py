@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from briefing.config import Config
+from briefing.config import Config, plain_days_of_week
 
 __all__ = ["build_scheduler", "cron_trigger", "missed_run_time", "next_run_time", "scheduled_job", "serve"]
 
@@ -37,8 +37,53 @@ def cron_trigger(config: Config) -> Any:
 
 
 def next_run_time(config: Config, now: dt.datetime) -> dt.datetime | None:
+    """When the job runs next after ``now``, as APScheduler's cron trigger has it."""
+    quick = _plain_next_run(config, now)
+    if quick is not None:
+        return quick
     fire: dt.datetime | None = cron_trigger(config).get_next_fire_time(None, now)
     return fire
+
+
+def _plain_next_run(config: Config, now: dt.datetime) -> dt.datetime | None:
+    """The next run worked out without APScheduler (``briefing status`` shows it, and
+    APScheduler costs 50 ms to import), for plain weekdays in a named zone with no
+    clock change ahead this week; None otherwise (APScheduler decides)."""
+    days = plain_days_of_week(config.schedule_days)
+    zone = ZoneInfo(config.timezone) if config.timezone else _machine_zone()
+    if days is None or not days or zone is None:
+        return None
+    hour, minute = (int(part) for part in config.schedule_time.split(":"))
+    start = now + dt.timedelta(microseconds=(1_000_000 - now.microsecond) % 1_000_000)  # as APScheduler: whole seconds
+    local_now = start.astimezone(zone)
+    offsets = {(local_now + dt.timedelta(days=n)).utcoffset() for n in range(9)}
+    if len(offsets) != 1:
+        return None  # a clock change on the way: APScheduler's rules for skipped and repeated hours
+    for ahead in range(8):
+        day = local_now.date() + dt.timedelta(days=ahead)
+        if day.weekday() not in days:
+            continue
+        fire = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
+        if fire >= start:
+            return fire
+    return None
+
+
+def _machine_zone() -> ZoneInfo | None:
+    """This machine's zone by name, found as tzlocal finds it on Linux (``TZ``, then the
+    ``/etc/localtime`` link); None when it has no name here (APScheduler decides)."""
+    import os
+    from pathlib import Path
+
+    try:
+        named = os.environ.get("TZ", "").lstrip(":")
+        if named:
+            return ZoneInfo(named)
+        target = str(Path("/etc/localtime").resolve())
+        _, found, key = target.partition("/zoneinfo/")
+        return ZoneInfo(key) if found and key else None
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def missed_run_time(config: Config, now: dt.datetime, last_run_started: dt.datetime | None) -> dt.datetime | None:

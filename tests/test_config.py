@@ -128,3 +128,42 @@ def test_a_bad_templates_folder_is_a_configuration_error(tmp_path: Path) -> None
     (broken / "briefing.md.j2").write_text("{% for x in %}", encoding="utf-8")
     with pytest.raises(ConfigError, match="render.templates_dir: .*briefing.md.j2, line 1"):
         find_templates_dir(broken)
+
+
+def _apscheduler_weekdays(text: str) -> set[int]:
+    """The weekdays (0 = Monday) APScheduler's cron trigger fires on, over two weeks."""
+    import datetime as dt
+
+    from apscheduler.triggers.cron import CronTrigger
+
+    trigger = CronTrigger(day_of_week=text, hour=7, minute=0, timezone=dt.UTC)
+    start = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)  # a Monday
+    fire, days = trigger.get_next_fire_time(None, start), set()
+    while fire is not None and fire < start + dt.timedelta(days=14):
+        days.add(fire.weekday())
+        fire = trigger.get_next_fire_time(fire, fire + dt.timedelta(seconds=1))
+    return days
+
+
+def test_the_quick_day_of_week_check_never_accepts_what_apscheduler_refuses() -> None:
+    """Config checks plain schedule.days forms without importing APScheduler; whatever it
+    accepts must be a day_of_week APScheduler takes (the rest goes to APScheduler itself)."""
+    import itertools
+
+    from apscheduler.triggers.cron.fields import DayOfWeekField
+
+    from briefing.config import plain_days_of_week
+
+    atoms = ["*", "mon", "Sun", "fri", "0", "6", "7", "x", "mon-fri", "fri-mon", "0-6", "6-0", "2-2", "*/2", "*/0", "mon/3", "mon-"]
+    accepted = 0
+    for first, second in itertools.product(atoms, ["", *atoms]):
+        text = f"{first},{second}" if second else first
+        days = plain_days_of_week(text)
+        if days is not None:
+            accepted += 1
+            DayOfWeekField("day_of_week", text)  # raises ValueError if it refuses
+            assert days == _apscheduler_weekdays(text), text  # and means the same days
+    assert accepted > 50  # the common forms take the quick path
+    for refused in ("fri-mon", "7", "*/0", "mon,x"):
+        with pytest.raises(ConfigError, match="schedule.days"):
+            Config(schedule_days=refused).validate()

@@ -73,7 +73,7 @@ class FolderSource:
         known = store.known_files(folder) if store is not None and not gathering.everything else {}
         read = read_folder(folder, source.outlet, known=known, published=gathering.published() if known else set())
         if store is not None and gathering.keep and read.files is not None:
-            store.note_files(folder, read.files)
+            store.note_files(folder, read.files, known=known)
         gathering.unread += read.unread
         return read
 
@@ -118,9 +118,11 @@ def read_folder(
         before = known.get(str(path))
         signature = _signature(path, before)
         if before is not None and signature == before.signature and all(i in published for i, _ in before.articles):
-            skipped.extend(before.skipped)
-            seen.update(before.articles)
-            unread += len(before.articles)
+            skipped.extend(before.skipped)  # its copies' "same text as" entries among them
+            for article_id, source in before.articles:
+                if article_id not in seen:  # a copy is counted once, as a skip, as when it was read
+                    seen[article_id] = source
+                    unread += 1
             files[str(path)] = before
             continue
         file_articles: list[tuple[str, str]] = []

@@ -154,18 +154,28 @@ class SourceStore:
 
         return self._read(read, {})
 
-    def note_files(self, folder: Path, files: dict[str, KnownFile]) -> None:
-        """Remember what each file of ``folder`` gave this time (files gone are forgotten)."""
+    def note_files(self, folder: Path, files: dict[str, KnownFile], *, known: dict[str, KnownFile] | None = None) -> None:
+        """Remember what each file of ``folder`` gave this time (files gone are forgotten).
+        ``known``: the files as the record had them (``known_files``); only what changed is
+        written, so a run over an unchanged inbox writes nothing here."""
         if self._read_only:
+            return
+        known = known or {}
+        changed = {path: f for path, f in files.items() if known.get(path) != f}
+        gone = [(path,) for path in known if path not in files]
+        if not changed and not gone and known:
             return
         rows = [
             (path, str(folder), f.signature.size, f.signature.mtime_ns, f.signature.sha256,
              json.dumps(f.articles, ensure_ascii=False),
              json.dumps([(s.source, s.reason, s.kind) for s in f.skipped], ensure_ascii=False), _now())
-            for path, f in files.items()
+            for path, f in (changed.items() if known else files.items())
         ]
         with self._transaction():
-            self._db.execute("DELETE FROM source_files WHERE folder = ?", (str(folder),))
+            if known:
+                self._db.executemany("DELETE FROM source_files WHERE path = ?", [*gone, *((path,) for path in changed)])
+            else:
+                self._db.execute("DELETE FROM source_files WHERE folder = ?", (str(folder),))
             self._db.executemany(
                 "INSERT INTO source_files (path, folder, size, mtime_ns, sha256, articles, skipped, read) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
