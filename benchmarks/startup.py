@@ -7,8 +7,11 @@ Every figure is the wall time of a fresh process (``python -m briefing ...``), a
 or the scheduler starts it, min / median / max over ``--repeat`` runs:
 
 1. ``import briefing``, ``briefing --help`` and ``briefing status`` (on the seeds), beside a
-   bare interpreter and ``import briefing.pipeline`` (what ``import briefing`` loaded
-   before it became lazy: NumPy, SciPy, the store, the stages);
+   bare interpreter and the import of every stage (``briefing.pipeline``, ``cluster``,
+   ``summarize``, ``render.markdown``, ``render.pdf``, ``translate``: what ``import briefing``
+   loaded before it became lazy, NumPy, SciPy and Jinja2 with them); with ``--compare
+   CHECKOUT`` (an older briefing, e.g. ``git worktree add ../old b5bd2d8``), the same
+   commands from that checkout, in the same run;
 2. the inbox: day N's SaudiNewsNet file joins the inbox and is published (in process,
    Markdown only, to build the record quickly); then ``briefing generate`` for the next
    date runs with nothing new, and is timed at 1, 2, 4, 8, ... days. Beside it, in the same
@@ -41,6 +44,10 @@ from isolation import isolate
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "saudinewsnet"
 DEFAULT_PACKAGE = REPO / "tests" / "data" / "translate-ar_en-test.argosmodel"
+EVERY_STAGE = (
+    "import briefing.pipeline, briefing.cluster, briefing.summarize, briefing.render.markdown, "
+    "briefing.render.pdf, briefing.translate"
+)
 
 
 def timed(command: list[str], env: dict[str, str], cwd: Path, repeat: int) -> tuple[list[float], str]:
@@ -67,6 +74,7 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=18, help="days in the inbox at the end (0: none, commands only)")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--package", type=Path, default=DEFAULT_PACKAGE)
+    parser.add_argument("--compare", type=Path, help="an older briefing checkout, timed beside this one")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="briefing-startup-") as tmp:
@@ -90,12 +98,17 @@ def main() -> int:
         for label, command in [
             ("python -c pass", [*python, "-c", "pass"]),
             ("python -c 'import briefing'", [*python, "-c", "import briefing"]),
-            ("python -c 'import briefing.pipeline' (was)", [*python, "-c", "import briefing.pipeline"]),
+            ("python -c 'import <every stage>'", [*python, "-c", EVERY_STAGE]),
             ("briefing --help", [*python, "-m", "briefing", "--help"]),
             ("briefing status (seeds)", [*python, "-m", "briefing", "--config", str(seeds_config), "status"]),
         ]:
             figures[label], _ = timed(command, env, work, args.repeat)
             print(f"{label:<44}{spread(figures[label])}")
+            if args.compare and label.startswith("briefing") or args.compare and label == "python -c 'import briefing'":
+                other = {**env, "PYTHONPATH": str(args.compare.resolve())}
+                then, _ = timed(command, other, work, args.repeat)
+                now = statistics.median(figures[label])
+                print(f"{'  the same, ' + args.compare.name:<44}{spread(then)}   ({statistics.median(then) / now:.1f}x this one)")
         bare = statistics.median(figures["python -c pass"])
         _ratios(figures, bare)
         days = sorted(args.data.glob("*.zip"))[: args.days]
@@ -109,7 +122,7 @@ def main() -> int:
 
 def _ratios(figures: dict[str, list[float]], bare: float) -> None:
     median = {label: statistics.median(times) for label, times in figures.items()}
-    lazy, eager = median["python -c 'import briefing'"], median["python -c 'import briefing.pipeline' (was)"]
+    lazy, eager = median["python -c 'import briefing'"], median["python -c 'import <every stage>'"]
     print(f"import briefing: {lazy - bare:.3f} s over a bare interpreter; the stages' imports it no longer pays: "
           f"{eager - bare:.3f} s ({(eager - bare) / max(lazy - bare, 1e-3):.1f}x)")
 

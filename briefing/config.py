@@ -248,8 +248,8 @@ class Config:
 
 
 def _source_kinds() -> dict[str, Any]:
-    """The source kinds (``ingest.sources.SOURCES``), imported when first needed."""
-    from briefing.ingest.sources import SOURCES
+    """The source kinds (``ingest.registry.SOURCES``), imported when first needed."""
+    from briefing.ingest.registry import SOURCES
 
     return SOURCES
 

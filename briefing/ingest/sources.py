@@ -1,8 +1,7 @@
-"""Source kinds and the gathering of a run's articles from all of them.
+"""The gathering of a run's articles from every configured source.
 
-``SOURCES`` maps the name a ``[[sources]]`` table gives (``folder = ...``, ``feed = ...``,
-``page = ...``) to the kind that reads it; a new kind is one module with a class that
-has ``name``, ``is_web`` and ``read``, and one line here. ``gather_articles`` reads every
+Each source is read by its kind's reader (``ingest.registry.SOURCES``: a new kind is one
+module with a ``SourceReader`` class and one line there). ``gather_articles`` reads every
 configured source in turn (the web ones first, so what they give is kept in the record
 before anything else can fail), one source's failure being one ``skipped`` entry, then
 lets in the articles kept from the web earlier, and keeps each id once.
@@ -13,85 +12,29 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from briefing.errors import IngestError
-from briefing.ingest.textfiles import FolderSource
-from briefing.ingest.web import FeedSource, PageSource
+from briefing.ingest.gathering import Gathering
+from briefing.ingest.registry import SOURCES, SourceKind
 from briefing.types import Article, Gathered, SkippedItem, SourceRead
 
 if TYPE_CHECKING:
-    import httpx
-
     from briefing.config import Config, Source
-    from briefing.ingest.fetch import FetchLimits
-    from briefing.ingest.policy import FetchPolicy
     from briefing.store.sources import SourceStore
 
-__all__ = ["SOURCES", "Gathering", "SourceKind", "SourceRead", "gather_articles"]
+__all__ = ["SOURCES", "Gathering", "SourceKind", "SourceRead", "SourceReader", "gather_articles"]
 
 log = logging.getLogger(__name__)
 
 
-class SourceKind(Protocol):
-    name: ClassVar[str]
-    """The key of its ``[[sources]]`` table: ``folder = "..."``."""
-    is_web: ClassVar[bool]
-    """Whether it polls over HTTP (offline runs skip it; its articles are kept in the record)."""
+class SourceReader(Protocol):
+    """What a source kind's class does (``ingest.registry.SOURCES`` names it)."""
 
     def read(self, source: Source, gathering: Gathering) -> SourceRead:
-        """The source's articles; IngestError when it cannot be read at all."""
+        """The source's articles, what it left out and why; IngestError when it cannot
+        be read at all (one ``skipped`` entry; the run goes on)."""
         ...
-
-
-SOURCES: dict[str, SourceKind] = {kind.name: kind for kind in (FolderSource(), FeedSource(), PageSource())}
-
-
-@dataclass
-class Gathering:
-    """One run's reading: its configuration, the record (``None`` when there is none
-    yet), and a shared HTTP client made on first use by a web source."""
-
-    config: Config
-    store: SourceStore | None
-    keep: bool
-    """Keep in the record what the web gave, and what each file gave (not in a dry run)."""
-    everything: bool = False
-    """Every article, published or not (``--all``, ``--since``, ``--force``): nothing may be skipped as known."""
-    date: dt.date | None = None
-    unread: int = 0
-    """Articles of files passed over as known (unchanged, all published): counted as read."""
-    _exits: ExitStack = field(default_factory=ExitStack)
-    _web: tuple[httpx.Client, FetchLimits, FetchPolicy] | None = None
-    _published: set[str] | None = None
-
-    def http(self) -> tuple[httpx.Client, FetchLimits, FetchPolicy]:
-        """The run's HTTP client, its limits and its policy (every configured web source's site)."""
-        if self._web is None:
-            from briefing.ingest.fetch import FetchLimits, FetchPolicy, make_client
-
-            config = self.config
-            limits = FetchLimits(
-                connect_timeout=config.connect_timeout,
-                read_timeout=config.read_timeout,
-                total_timeout=config.total_timeout,
-                max_bytes=int(config.max_mb * 1_000_000),
-                max_redirects=config.max_redirects,
-            )
-            policy = FetchPolicy.for_sources((s.location for s in config.effective_sources if s.is_web), config.allow_hosts)
-            self._web = (self._exits.enter_context(make_client(limits, policy)), limits, policy)
-        return self._web
-
-    def published(self) -> set[str]:
-        """Ids of every article already in a published briefing."""
-        if self._published is None:
-            self._published = self.store.published_ids() if self.store is not None else set()
-        return self._published
-
-    def close(self) -> None:
-        self._exits.close()
 
 
 def gather_articles(
@@ -128,7 +71,7 @@ def gather_articles(
                     reason = "not polled: offline (--offline, fetch.offline)"
                     skipped.append(SkippedItem(source=source.location, reason=reason, kind="offline"))
                 continue
-            read = _read_one(kind, source, gathering)
+            read = _read_one(kind.load(), source, gathering)
             skipped.extend(read.skipped)
             copies.extend(read.copies)
             if kind.is_web:
@@ -156,7 +99,7 @@ def _in_order(sources: tuple[Source, ...]) -> Iterator[Source]:
     yield from (s for s in sources if not s.is_web)
 
 
-def _read_one(kind: SourceKind, source: Source, gathering: Gathering) -> SourceRead:
+def _read_one(kind: SourceReader, source: Source, gathering: Gathering) -> SourceRead:
     """One source; its failure is one ``skipped`` entry (a missing folder is a configuration error)."""
     try:
         return kind.read(source, gathering)

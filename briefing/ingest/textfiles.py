@@ -12,9 +12,10 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from briefing.config import toml_document
 from briefing.errors import ConfigError, IngestError
@@ -27,7 +28,7 @@ from briefing.types import Article, FileSignature, KnownFile, SkippedItem, Sourc
 
 if TYPE_CHECKING:
     from briefing.config import Source
-    from briefing.ingest.sources import Gathering
+    from briefing.ingest.gathering import Gathering
 
 __all__ = [
     "MAX_ARTICLE_CHARS",
@@ -53,15 +54,16 @@ MAX_FILE_BYTES = 2_000_000
 # A JSON file holds many articles: a busy day of SaudiNewsNet is ~15 MB. 200 MB bounds
 # memory (the file is parsed whole) while taking a month of a national press.
 MAX_JSON_FILE_BYTES = 200_000_000
+# A modification time this close to the reading is not trusted to tell a change (file
+# systems keep times to 1 ns-2 s; 2 s covers FAT and SMB shares), and is not noted.
+RECENT_WRITE_NS = 2_000_000_000
+UNTRUSTED_MTIME = -1
 # What read_folder gives (the name it had before every source gave one).
 FolderRead = SourceRead
 
 
 class FolderSource:
     """``[[sources]] folder = "..."``: the files of a folder (see ``read_folder``)."""
-
-    name: ClassVar[str] = "folder"
-    is_web: ClassVar[bool] = False
 
     def read(self, source: Source, gathering: Gathering) -> SourceRead:
         folder = Path(source.location)
@@ -99,13 +101,13 @@ def read_folder(
         raise IngestError(f"input folder not found: {folder}")
     known = known or {}
     published = published or set()
-    described = _folder_metadata(folder)
+    described: dict[str, dict[str, Any]] | None = None  # metadata.toml, parsed when a file is read
     metadata_path = str(folder / METADATA_FILE)
     files: dict[str, KnownFile] = {}
     if (folder / METADATA_FILE).is_file():
         signature = _signature(folder / METADATA_FILE, known.get(metadata_path))
         files[metadata_path] = KnownFile(signature, (), ())
-        if metadata_path not in known or known[metadata_path].signature != signature:
+        if metadata_path not in known or not _unchanged(signature, known[metadata_path]):
             known = {}  # outlets, URLs or dates may have changed: every file is read again
     elif metadata_path in known:
         known = {}  # it is gone: what it said no longer holds
@@ -117,13 +119,13 @@ def read_folder(
     for path in _candidate_files(folder):
         before = known.get(str(path))
         signature = _signature(path, before)
-        if before is not None and signature == before.signature and all(i in published for i, _ in before.articles):
+        if before is not None and _unchanged(signature, before) and all(i in published for i, _ in before.articles):
             skipped.extend(before.skipped)  # its copies' "same text as" entries among them
             for article_id, source in before.articles:
                 if article_id not in seen:  # a copy is counted once, as a skip, as when it was read
                     seen[article_id] = source
                     unread += 1
-            files[str(path)] = before
+            files[str(path)] = KnownFile(signature, before.articles, before.skipped) if signature != before.signature else before
             continue
         file_articles: list[tuple[str, str]] = []
         file_skipped: list[SkippedItem] = []
@@ -138,6 +140,8 @@ def read_folder(
                 log.info("skipped %s: %s", item.source, item.reason)
                 file_skipped.append(item)
                 continue
+            if described is None:
+                described = _folder_metadata(folder)
             item = _with_metadata(item, described.get(path.name, {}), outlet)
             file_articles.append((item.id, item.source))
             if item.id in seen:
@@ -154,19 +158,29 @@ def read_folder(
 
 
 def _signature(path: Path, before: KnownFile | None) -> FileSignature:
-    """The file's size and modification time; its hash only when those differ from
-    ``before`` (a file touched but unchanged keeps its hash, so it is still known)."""
+    """The file's size, modification time and content hash. The hash is taken again only
+    when the size or time moved (a file touched but not changed keeps its hash, so it is
+    still known), or when the time was too recent to trust when it was noted."""
     status = path.stat()
-    if before is not None and (status.st_size, status.st_mtime_ns) == (before.signature.size, before.signature.mtime_ns):
+    if (
+        before is not None
+        and before.signature.mtime_ns != UNTRUSTED_MTIME
+        and (status.st_size, status.st_mtime_ns) == (before.signature.size, before.signature.mtime_ns)
+    ):
         return before.signature
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    sha = digest.hexdigest()
-    if before is not None and sha == before.signature.sha256:
-        return FileSignature(before.signature.size, before.signature.mtime_ns, sha)  # touched, not changed
-    return FileSignature(status.st_size, status.st_mtime_ns, sha)
+    # A file written within the clock's granularity of this reading could change again
+    # with the same size and time (git's "racy clean" case): its time is not kept, so the
+    # next run hashes it once more.
+    recent = status.st_mtime_ns >= time.time_ns() - RECENT_WRITE_NS
+    return FileSignature(status.st_size, UNTRUSTED_MTIME if recent else status.st_mtime_ns, digest.hexdigest())
+
+
+def _unchanged(signature: FileSignature, before: KnownFile) -> bool:
+    return (signature.size, signature.sha256) == (before.signature.size, before.signature.sha256)
 
 
 def _articles_of_file(path: Path) -> Iterator[Article | SkippedItem]:

@@ -22,7 +22,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from briefing.arabic import split_words
 from briefing.errors import IngestError
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     import httpx
 
     from briefing.config import Source
-    from briefing.ingest.sources import Gathering
+    from briefing.ingest.gathering import Gathering
 
 __all__ = [
     "DEFAULT_FEED_BUDGET_S",
@@ -88,9 +88,6 @@ class FeedSource:
     """``[[sources]] feed = "..."``: an RSS or Atom feed, polled (conditional GET), its new
     entries kept in the record at once, the ones left out for good remembered."""
 
-    name: ClassVar[str] = "feed"
-    is_web: ClassVar[bool] = True
-
     def read(self, source: Source, gathering: Gathering) -> SourceRead:
         client, limits, policy = gathering.http()
         config, store, url = gathering.config, gathering.store, source.location
@@ -126,9 +123,6 @@ class FeedSource:
 
 class PageSource:
     """``[[sources]] page = "..."``: one article page, fetched each run and kept in the record."""
-
-    name: ClassVar[str] = "page"
-    is_web: ClassVar[bool] = True
 
     def read(self, source: Source, gathering: Gathering) -> SourceRead:
         client, limits, _ = gathering.http()
