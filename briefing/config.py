@@ -275,6 +275,8 @@ def plain_days_of_week(text: str) -> frozenset[int] | None:
         match = _DAYS_PART.fullmatch(part.strip())
         if match is None:
             return None
+        if match["last"] is not None and match["first"].isdigit() != match["last"].isdigit():
+            return None  # "mon-6", "0-fri": APScheduler reads these its own way, or not at all
         first, last = (0, 6) if match["first"] is None else (day(match["first"]), day(match["last"] or match["first"]))
         if first is None or last is None or first > last:
             return None

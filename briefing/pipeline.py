@@ -26,7 +26,6 @@ import datetime as dt
 import logging
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -42,6 +41,7 @@ from briefing.report import flag_counts, story_summary
 from briefing.store import Record, open_database, read_only_record
 from briefing.types import (
     Article,
+    ArticleChoice,
     Briefing,
     FeaturedStory,
     Gathered,
@@ -60,23 +60,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Checkpoint = Callable[[str], None]
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleChoice:
-    """Which articles a run briefs: the new ones (default), all read, or those first seen since a day."""
-
-    everything: bool = False
-    since: dt.date | None = None
-    force: bool = False
-    """Rebuild a date that already has a briefing (its articles and any new ones)."""
-    dry_run: bool = False
-    """Read and report; write nothing (no files, no record, no model)."""
-
-    @property
-    def reads_all(self) -> bool:
-        """Whether every article must be read, published ones included."""
-        return self.everything or self.since is not None or self.force
 
 
 def run_briefing(

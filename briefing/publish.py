@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from briefing.errors import RenderError, StoreError
-from briefing.render.files import discard, file_digest, place, remove_stale_temporaries, stage, undo, write_atomically
+from briefing.render.files import discard, in_place, place, remove_stale_temporaries, stage, undo, write_atomically
 from briefing.store import Publishing, Record
 from briefing.types import Article
 
@@ -64,6 +64,9 @@ def publish(
     folders = {path.parent for path in files}
     created = {folder for folder in folders if not folder.exists()}
     first = next(iter(files))
+    # A rebuild that writes fewer formats takes the date's other briefing files away in the
+    # same publication: left in place they would show articles the rebuild dropped.
+    stale = _briefing_files(record, date, folders) - set(files)
 
     def fail(error: Exception) -> NoReturn:
         for folder in created:
@@ -73,7 +76,7 @@ def publish(
 
     # 1. Stage.
     try:
-        staged = [dataclasses.replace(f, format=formats[f.path]) for f in stage(files)]
+        staged = [dataclasses.replace(f, format=formats.get(f.path, "")) for f in stage(files, remove=sorted(stale))]
     except OSError as exc:
         fail(RenderError(f"cannot write the briefing into {first.parent}: {exc.strerror or exc}"))
     checkpoint("staged")
@@ -118,7 +121,7 @@ def reconcile(record: Record, out_dir: Path, aside: Path, *, run: int) -> list[s
 def _reconcile(record: Record, out_dir: Path, aside: Path, run: int) -> list[str]:
     done: list[str] = []
     for publishing in record.pending_publications():
-        if all(f.path.is_file() and file_digest(f.path) == f.sha256 for f in publishing.files):
+        if all(in_place(f) for f in publishing.files):
             record.finish_publishing(publishing)
             discard(publishing.files)
             done.append(f"finished publishing the briefing for {publishing.date}, interrupted after its files were in place")
@@ -183,7 +186,24 @@ def publish_index(out_dir: Path, templates_dir: Path) -> Path | None:
     except OSError as exc:
         log.warning("could not rewrite %s: %s (the next run tries again)", out_dir / INDEX_NAME, exc.strerror or exc)
         return None
+    except Exception as exc:  # a template of one's own that fails: the briefing stands; say why, once a run
+        log.warning("could not rewrite %s: %s: %s (the next run tries again)", out_dir / INDEX_NAME, type(exc).__name__, exc)
+        log.info("the index's traceback", exc_info=True)
+        return None
     return index
+
+
+def _briefing_files(record: Record, date: dt.date, folders: set[Path]) -> set[Path]:
+    """The files of ``date``'s briefing now: those the record has, and any
+    ``briefing-DATE`` file of a known format in the folders being written to."""
+    from briefing.render import RENDERERS
+
+    existing = record.briefing(date)
+    found = {path.absolute() for path in existing.files.values()} if existing is not None else set()
+    suffixes = {renderer.suffix for renderer in RENDERERS.values()}
+    for folder in folders:
+        found.update(folder / f"{BRIEFING_FILE_PREFIX}{date.isoformat()}{suffix}" for suffix in suffixes)
+    return {path for path in found if path.is_file()}
 
 
 def _digest(*parts: str) -> str:

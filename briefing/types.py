@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 __all__ = [
     "RETRY_LATER",
     "Article",
+    "ArticleChoice",
     "Briefing",
     "FeaturedStory",
     "FileSignature",
@@ -200,6 +201,10 @@ class Briefing:
         return len({a.outlet_key for a in self.articles})
 
 
+REMOVED = ""
+"""The ``PendingFile.sha256`` of a file a publication removes."""
+
+
 @dataclass(frozen=True, slots=True)
 class PendingFile:
     """One file of a briefing being published: where it goes, what it holds, its temporaries."""
@@ -214,6 +219,12 @@ class PendingFile:
     format: str = ""
     """The output format it is ("markdown", "pdf", "html"); "" for another file."""
 
+    @property
+    def removes(self) -> bool:
+        """A file the publication takes away (a format no longer written, on a rebuild):
+        no new content; ``backup`` holds the old one until the publication is settled."""
+        return self.sha256 == REMOVED
+
 
 @dataclass(frozen=True, slots=True)
 class FileSignature:
@@ -223,6 +234,13 @@ class FileSignature:
     size: int
     mtime_ns: int
     sha256: str
+    ctime_ns: int = 0
+    inode: int = 0
+
+    @property
+    def stat_key(self) -> tuple[int, int, int, int]:
+        """What ``stat`` tells without reading the file."""
+        return (self.size, self.mtime_ns, self.ctime_ns, self.inode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,8 +263,8 @@ class SourceRead:
     copies: list[Article]
     files: dict[str, KnownFile] | None = None
     """A folder's files as read this time (to remember), by path."""
-    unread: int = 0
-    """Articles of its files passed over unread (unchanged, all published)."""
+    unread: tuple[str, ...] = ()
+    """Ids of the articles of its files passed over unread (unchanged, all published)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,12 +275,13 @@ class Gathered:
     copies: list[Article]
     """Same text as an article above (so the same id), from another file, outlet or feed."""
     skipped: list[SkippedItem]
-    unread: int = 0
-    """Articles of files passed over unread: unchanged since they were read, all published."""
+    unread: frozenset[str] = frozenset()
+    """Ids of the articles of files passed over unread: unchanged since read, all published."""
 
     @property
     def read_count(self) -> int:
-        return len(self.articles) + len(self.skipped) + self.unread
+        """As if every file had been read: each id once, and every item left out."""
+        return len(self.articles) + len(self.skipped) + len(self.unread - {a.id for a in self.articles})
 
 
 # The outcome the record keeps for a feed item whose failure may pass (tried again later);
@@ -347,3 +366,20 @@ class RunReport:
             "flags": dict(self.flags),
             "stories": list(self.stories),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleChoice:
+    """Which articles a run briefs: the new ones (default), all read, or those first seen since a day."""
+
+    everything: bool = False
+    since: dt.date | None = None
+    force: bool = False
+    """Rebuild a date that already has a briefing (its articles and any new ones)."""
+    dry_run: bool = False
+    """Read and report; write nothing (no files, no record, no model)."""
+
+    @property
+    def reads_all(self) -> bool:
+        """Whether every article must be read, published ones included."""
+        return self.everything or self.since is not None or self.force

@@ -154,7 +154,8 @@ def test_the_quick_day_of_week_check_never_accepts_what_apscheduler_refuses() ->
 
     from briefing.config import plain_days_of_week
 
-    atoms = ["*", "mon", "Sun", "fri", "0", "6", "7", "x", "mon-fri", "fri-mon", "0-6", "6-0", "2-2", "*/2", "*/0", "mon/3", "mon-"]
+    atoms = ["*", "mon", "Sun", "fri", "0", "6", "7", "x", "mon-fri", "fri-mon", "0-6", "6-0", "2-2", "*/2", "*/0", "mon/3",
+             "mon-", "mon-6", "0-fri", "sat-6"]
     accepted = 0
     for first, second in itertools.product(atoms, ["", *atoms]):
         text = f"{first},{second}" if second else first
@@ -164,6 +165,6 @@ def test_the_quick_day_of_week_check_never_accepts_what_apscheduler_refuses() ->
             DayOfWeekField("day_of_week", text)  # raises ValueError if it refuses
             assert days == _apscheduler_weekdays(text), text  # and means the same days
     assert accepted > 50  # the common forms take the quick path
-    for refused in ("fri-mon", "7", "*/0", "mon,x"):
+    for refused in ("fri-mon", "7", "*/0", "mon,x", "0-fri"):
         with pytest.raises(ConfigError, match="schedule.days"):
             Config(schedule_days=refused).validate()

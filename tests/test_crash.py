@@ -42,9 +42,9 @@ DRIVER = """
 import datetime as dt, pathlib, sys, time
 from briefing.config import Config
 from briefing.pipeline import ArticleChoice, run_briefing
-point, marker, inbox, out, packages, database, force = sys.argv[1:8]
+point, marker, inbox, out, packages, database, force, formats = sys.argv[1:9]
 config = Config(input_dir=pathlib.Path(inbox), out_dir=pathlib.Path(out), argos_packages_dir=pathlib.Path(packages),
-                database=pathlib.Path(database))
+                database=pathlib.Path(database), formats=tuple(formats.split(",")))
 def checkpoint(name):
     if name == point:
         pathlib.Path(marker).write_text(name)
@@ -63,12 +63,12 @@ def linked(config: Config) -> Config:
     return config
 
 
-def kill_at(point: str, config: Config, tmp_path: Path, *, force: bool = False) -> None:
+def kill_at(point: str, config: Config, tmp_path: Path, *, force: bool = False, formats: str = "markdown,pdf,html") -> None:
     marker = tmp_path / f"reached-{point}"
     marker.unlink(missing_ok=True)
     process = subprocess.Popen(
         [sys.executable, "-c", DRIVER, point, str(marker), str(config.input_dir), str(config.out_dir),
-         str(config.argos_packages_dir), str(config.database), "1" if force else "0"],
+         str(config.argos_packages_dir), str(config.database), "1" if force else "0", formats],
         env=os.environ.copy(),
     )
     try:
@@ -180,6 +180,57 @@ def test_break_4_a_rebuild_killed_before_its_files_are_all_in_place_keeps_the_ol
     assert report.articles_published == 0  # nothing new: the old briefing stands
     assert {p.name: p.read_bytes() for p in day.iterdir()} == before
     assert_published_once(config)
+
+
+def briefing_files(database: Path) -> list[tuple[str, str]]:
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        return sorted((date, fmt) for date, fmt in db.execute("SELECT date, format FROM briefing_files"))
+
+
+def test_a_rebuild_with_fewer_formats_takes_the_others_away(linked: Config, model: object) -> None:
+    """Left in place, the old HTML and PDF would still show what the rebuild dropped."""
+    config = linked
+    assert config.database is not None
+    run_briefing(config, date=DATE, decoder=model)  # type: ignore[arg-type]
+    fewer = config.replace(formats=("markdown",))
+    report = run_briefing(fewer, date=DATE, decoder=model, choice=ArticleChoice(force=True))  # type: ignore[arg-type]
+    assert [name for name, _ in report.outputs] == ["markdown"]
+    assert files_under(config.out_dir) == [f"{DAY}/briefing-{DAY}.md", "index.html"]
+    assert briefing_files(config.database) == [(DAY, "markdown")]
+    assert re.findall(r'href="([^"]+)"', (config.out_dir / "index.html").read_text(encoding="utf-8")) == [
+        f"{DAY}/briefing-{DAY}.md", f"{DAY}/briefing-{DAY}.md",
+    ]
+    assert run_briefing(fewer, date=DATE + dt.timedelta(days=1), decoder=model).articles_published == 0  # type: ignore[arg-type]
+    assert_published_once_in(config, [f"{DAY}/briefing-{DAY}.md", "index.html"])
+
+
+@pytest.mark.parametrize("point", ["intent", "between-files", "before-commit", "committed"])
+def test_break_4_a_rebuild_with_fewer_formats_killed_anywhere_keeps_all_the_old_files_or_none(
+    point: str, linked: Config, model: object, tmp_path: Path
+) -> None:
+    config = linked
+    assert config.database is not None
+    run_briefing(config, date=DATE, decoder=model)  # type: ignore[arg-type]
+    day = config.out_dir / DAY
+    before = {p.name: p.read_bytes() for p in day.iterdir()}
+    kill_at(point, config, tmp_path, force=True, formats="markdown")
+    run_briefing(config.replace(formats=("markdown",)), date=DATE, decoder=model)  # type: ignore[arg-type]
+    if point in ("before-commit", "committed"):  # every rename and removal done: the rebuild is finished
+        assert sorted(p.name for p in day.iterdir()) == [f"briefing-{DAY}.md"]
+        assert briefing_files(config.database) == [(DAY, "markdown")]
+        assert_published_once_in(config, [f"{DAY}/briefing-{DAY}.md", "index.html"])
+    else:  # undone: the three old files, as they were, and nothing hidden left beside them
+        assert {p.name: p.read_bytes() for p in day.iterdir()} == before
+        assert briefing_files(config.database) == [(DAY, "html"), (DAY, "markdown"), (DAY, "pdf")]
+        assert_published_once(config)
+
+
+def assert_published_once_in(config: Config, listing: list[str]) -> None:
+    assert config.database is not None
+    rows = published_rows(config.database)
+    assert len(rows) == 2 and len({article for _, article in rows}) == 2
+    assert files_listing_each_link(config.out_dir) == {url: {f"{DAY}/briefing-{DAY}.md"} for _, url in LINKS.values()}
+    assert files_under(config.out_dir) == listing
 
 
 def test_break_4_files_of_a_date_the_record_ran_but_never_published_are_moved_out_of_out(

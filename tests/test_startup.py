@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import REPO
 
@@ -81,12 +84,21 @@ def age(folder: Path, seconds: float = 3600) -> None:
         os.utime(path, (then, then))
 
 
+def settle() -> None:
+    """Wait until the files' change times (set now, by ``age``: they cannot be dated back)
+    are old enough to be trusted, so a run notes them (``RECENT_WRITE_NS``)."""
+    from briefing.ingest.textfiles import RECENT_WRITE_NS
+
+    time.sleep(RECENT_WRITE_NS / 1e9 + 0.05)
+
+
 ARTICLE = "خبر جديد\n\nأعلن الجيش بدء عملية عسكرية. انسحبت القوات من المدينة. لم يصدر أي تعليق رسمي حتى الآن.\n"
 
 
 def test_a_run_with_nothing_new_opens_no_file_of_the_inbox(tmp_path: Path, seeds_dir: Path, packages_dir: Path) -> None:
     config = write_config(tmp_path, seeds_dir, packages_dir)
     age(seeds_dir)
+    settle()
     first = drive("--config", config, "generate", "--date", "2026-11-22", "--json", watched=seeds_dir)
     assert sorted(Path(p).name for p in set(first["opened"])) == [
         "000_95590521fceed790.txt", "001_067d577040979a17.txt", "metadata.toml",
@@ -136,3 +148,112 @@ def test_a_file_with_an_article_still_waiting_is_read_again(tmp_path: Path, seed
     real = drive("--config", config, "generate", "--date", "2026-11-22", "--json", watched=seeds_dir)
     assert len({Path(p).name for p in real["opened"]}) == 3
     assert json.loads(real["stdout"])["articles_published"] == 2
+
+
+def full_read(config: Path) -> dict:  # type: ignore[type-arg]
+    """What reading every file again gives (a dry run of every article reads them all)."""
+    return json.loads(drive("--config", config, "generate", "--dry-run", "--all", "--json")["stdout"])  # type: ignore[no-any-return]
+
+
+def test_files_passed_over_count_as_a_full_read_counts_them(tmp_path: Path, seeds_dir: Path, packages_dir: Path) -> None:
+    """The same text in two folders, and a new file whose text is also in a file passed
+    over: the run with files passed over reports what reading everything reports."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "copy.txt").write_bytes((seeds_dir / "000_95590521fceed790.txt").read_bytes())
+    config = write_config(tmp_path, seeds_dir, packages_dir)
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + f'[[sources]]\nfolder = "{seeds_dir}"\n[[sources]]\nfolder = "{other}"\n',
+        encoding="utf-8",
+    )
+    age(seeds_dir)
+    age(other)
+    drive("--config", config, "generate", "--date", "2026-11-22", "--json")
+    (seeds_dir / "000_aaa_first.txt").write_bytes((seeds_dir / "001_067d577040979a17.txt").read_bytes())
+    age(seeds_dir)
+    passed_over = json.loads(drive("--config", config, "generate", "--date", "2026-11-23", "--json")["stdout"])
+    everything = full_read(config)
+    assert passed_over["articles_read"] == everything["articles_read"] == 3
+    assert sorted(map(str, passed_over["skipped"])) == sorted(map(str, everything["skipped"]))
+    assert [s["kind"] for s in passed_over["skipped"]] == ["duplicate"]
+
+
+def test_a_file_replaced_by_a_copy_that_kept_its_size_and_time_is_read(
+    tmp_path: Path, seeds_dir: Path, packages_dir: Path
+) -> None:
+    """`cp -p`, `rsync -t` or `tar` then a rename: same size, same modification time, other
+    content. Its inode and change time are not the same: it is hashed, and read."""
+    config = write_config(tmp_path, seeds_dir, packages_dir)
+    target = seeds_dir / "002_new.txt"
+    target.write_text(ARTICLE, encoding="utf-8")
+    age(seeds_dir)
+    drive("--config", config, "generate", "--date", "2026-11-22", "--json")
+    replacement = tmp_path / "replacement.txt"
+    replacement.write_text(ARTICLE.replace("المدينة", "العاصمة"), encoding="utf-8")
+    kept = target.stat()
+    os.utime(replacement, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    assert replacement.stat().st_size == kept.st_size
+    os.replace(replacement, target)
+    report = json.loads(drive("--config", config, "generate", "--date", "2026-11-23", "--json")["stdout"])
+    assert (report["articles_new"], report["articles_published"]) == (1, 1)
+
+
+def test_an_unreadable_file_is_one_skip_and_the_rest_of_its_folder_is_read(
+    tmp_path: Path, seeds_dir: Path, packages_dir: Path
+) -> None:
+    locked = seeds_dir / "zzz_locked.txt"
+    locked.write_text(ARTICLE, encoding="utf-8")
+    locked.chmod(0)
+    config = write_config(tmp_path, seeds_dir, packages_dir)
+    # As root the file would be read all the same: drop the capabilities that let root
+    # read what it may not (Debian's setpriv, util-linux).
+    prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
+    if prefix and shutil.which("setpriv") is None:
+        pytest.skip("running as root and no setpriv to drop the right to read any file")
+    done = subprocess.run(
+        [*prefix, sys.executable, "-m", "briefing", "--config", str(config), "generate", "--date", "2026-11-22", "--json"],
+        capture_output=True, text=True, timeout=120, check=False, cwd=REPO, env=os.environ.copy(),
+    )
+    report = json.loads(done.stdout)
+    assert done.returncode == 1, done.stderr  # done, but an input could not be read
+    assert report["articles_published"] == 2
+    assert [(s["source"], s["kind"]) for s in report["skipped"]] == [(str(locked), "unreadable")]
+    assert "Permission denied" in report["skipped"][0]["reason"]
+
+
+def test_a_record_that_fails_while_the_sources_are_read_fails_the_run(
+    tmp_path: Path, seeds_dir: Path, packages_dir: Path
+) -> None:
+    """The record refuses to note the folder's files (as on a full disk; here a trigger in
+    the real database makes SQLite fail that insert): the run stops with the record's
+    error, exit 5, and publishes nothing, rather than going on without the folder."""
+    config = write_config(tmp_path, seeds_dir, packages_dir)
+    drive("--config", config, "status")  # nothing yet
+    from briefing.store import open_database
+
+    connection = open_database(tmp_path / "record.sqlite3")
+    connection.execute(
+        "CREATE TRIGGER full BEFORE INSERT ON source_files BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END"
+    )
+    connection.close()
+    done = drive("--config", config, "generate", "--date", "2026-11-22", "--json")
+    report = json.loads(done["stdout"])
+    assert (done["code"], report["exit_code"], report["outputs"]) == (5, 5, None)
+    assert "database or disk is full" in report["error"]
+    assert not (tmp_path / "out" / "2026-11-22").exists()
+
+
+def test_an_index_template_that_fails_leaves_the_briefing_published(
+    tmp_path: Path, seeds_dir: Path, packages_dir: Path
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    (templates / "index.html.j2").write_text("<html><body>{{ site_title }}</body></html>", encoding="utf-8")
+    config = write_config(tmp_path, seeds_dir, packages_dir)
+    config.write_text(config.read_text(encoding="utf-8") + f'[render]\ntemplates_dir = "{templates}"\n', encoding="utf-8")
+    for date in ("2026-11-22", "2026-11-23"):
+        done = drive("--config", config, "generate", "--date", date, "--json")
+        assert done["code"] == 0, done
+    assert (tmp_path / "out" / "2026-11-22" / "briefing-2026-11-22.md").is_file()
+    assert not (tmp_path / "out" / "index.html").exists()

@@ -31,7 +31,7 @@ class Gathering:
     everything: bool = False
     """Every article, published or not (``--all``, ``--since``, ``--force``): nothing may be skipped as known."""
     date: dt.date | None = None
-    unread: int = 0
+    unread: set[str] = field(default_factory=set)
     """Articles of files passed over as known (unchanged, all published): counted as read."""
     _exits: ExitStack = field(default_factory=ExitStack)
     _web: tuple[httpx.Client, FetchLimits, FetchPolicy] | None = None

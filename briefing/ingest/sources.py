@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Protocol
 
-from briefing.errors import IngestError
+from briefing.errors import BriefingError, IngestError
 from briefing.ingest.gathering import Gathering
 from briefing.ingest.registry import SOURCES, SourceKind
 from briefing.types import Article, Gathered, SkippedItem, SourceRead
@@ -90,7 +90,7 @@ def gather_articles(
     # A dry run keeps nothing, so what it polled joins here (unless already kept).
     for article in [*kept, *([] if keep else [a for a in polled if (a.id, a.source) not in kept_keys])]:
         add(article)
-    return Gathered(list(articles.values()), copies, skipped, gathering.unread)
+    return Gathered(list(articles.values()), copies, skipped, frozenset(gathering.unread))
 
 
 def _in_order(sources: tuple[Source, ...]) -> Iterator[Source]:
@@ -106,6 +106,8 @@ def _read_one(kind: SourceReader, source: Source, gathering: Gathering) -> Sourc
     except IngestError as exc:
         log.info("skipped %s: %s", source.location, exc)
         return SourceRead([], [SkippedItem(source=source.location, reason=str(exc))], [])
+    except BriefingError:  # the record (a full disk) or the configuration: the run's failure, not the source's
+        raise
     except Exception as exc:  # one source's surprise must not cost the others (MemoryError included)
         log.info("skipped %s after an internal error", source.location, exc_info=True)
         reason = f"internal error: {type(exc).__name__}: {exc}"

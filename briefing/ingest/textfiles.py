@@ -76,7 +76,7 @@ class FolderSource:
         read = read_folder(folder, source.outlet, known=known, published=gathering.published() if known else set())
         if store is not None and gathering.keep and read.files is not None:
             store.note_files(folder, read.files, known=known)
-        gathering.unread += read.unread
+        gathering.unread.update(read.unread)
         return read
 
 
@@ -105,9 +105,17 @@ def read_folder(
     metadata_path = str(folder / METADATA_FILE)
     files: dict[str, KnownFile] = {}
     if (folder / METADATA_FILE).is_file():
-        signature = _signature(folder / METADATA_FILE, known.get(metadata_path))
-        files[metadata_path] = KnownFile(signature, (), ())
-        if metadata_path not in known or not _unchanged(signature, known[metadata_path]):
+        try:
+            metadata_signature: FileSignature | None = _signature(folder / METADATA_FILE, known.get(metadata_path))
+        except OSError:
+            metadata_signature = None  # reading it below says why, for the whole folder
+        if metadata_signature is not None:
+            files[metadata_path] = KnownFile(metadata_signature, (), ())
+        if (
+            metadata_signature is None
+            or metadata_path not in known
+            or not _unchanged(metadata_signature, known[metadata_path])
+        ):
             known = {}  # outlets, URLs or dates may have changed: every file is read again
     elif metadata_path in known:
         known = {}  # it is gone: what it said no longer holds
@@ -115,22 +123,30 @@ def read_folder(
     skipped: list[SkippedItem] = []
     copies: list[Article] = []
     seen: dict[str, str] = {}
-    unread = 0
+    unread: dict[str, None] = {}
     for path in _candidate_files(folder):
         before = known.get(str(path))
-        signature = _signature(path, before)
-        if before is not None and _unchanged(signature, before) and all(i in published for i, _ in before.articles):
-            skipped.extend(before.skipped)  # its copies' "same text as" entries among them
-            for article_id, source in before.articles:
-                if article_id not in seen:  # a copy is counted once, as a skip, as when it was read
-                    seen[article_id] = source
-                    unread += 1
-            files[str(path)] = KnownFile(signature, before.articles, before.skipped) if signature != before.signature else before
-            continue
         file_articles: list[tuple[str, str]] = []
         file_skipped: list[SkippedItem] = []
         try:
+            signature = _signature(path, before)
+            if before is not None and _unchanged(signature, before) and all(i in published for i, _ in before.articles):
+                # Passed over: what reading it gave, as reading it now would give it.
+                skipped.extend(item for item in before.skipped if item.kind != "duplicate")
+                for article_id, source in before.articles:
+                    if article_id in seen:
+                        skipped.append(_copy_skip(source, seen[article_id]))
+                    else:
+                        seen[article_id] = source
+                        unread[article_id] = None
+                files[str(path)] = before if signature == before.signature else dataclasses.replace(before, signature=signature)
+                continue
             items = list(_articles_of_file(path))
+        except OSError as exc:  # gone since listed, or not ours to read: this file, not the folder
+            reason = f"cannot read file: {exc.strerror or exc}"
+            log.info("skipped %s: %s", path, reason)
+            skipped.append(SkippedItem(source=str(path), reason=reason))
+            continue  # not noted: the next run tries it again
         except IngestError as exc:
             log.info("skipped %s: %s", path, exc)
             file_skipped.append(SkippedItem(source=str(path), reason=str(exc), kind=skip_kind(exc)))
@@ -145,38 +161,41 @@ def read_folder(
             item = _with_metadata(item, described.get(path.name, {}), outlet)
             file_articles.append((item.id, item.source))
             if item.id in seen:
-                reason = f"same text as {seen[item.id]}"
-                log.info("skipped %s: %s", item.source, reason)
-                file_skipped.append(SkippedItem(source=item.source, reason=reason, kind="duplicate"))
+                file_skipped.append(_copy_skip(item.source, seen[item.id]))
                 copies.append(item)
             else:
                 seen[item.id] = item.source
                 articles.append(item)
         skipped.extend(file_skipped)
         files[str(path)] = KnownFile(signature, tuple(file_articles), tuple(file_skipped))
-    return SourceRead(articles, skipped, copies, files, unread)
+    return SourceRead(articles, skipped, copies, files, tuple(unread))
+
+
+def _copy_skip(source: str, original: str) -> SkippedItem:
+    reason = f"same text as {original}"
+    log.info("skipped %s: %s", source, reason)
+    return SkippedItem(source=source, reason=reason, kind="duplicate")
 
 
 def _signature(path: Path, before: KnownFile | None) -> FileSignature:
-    """The file's size, modification time and content hash. The hash is taken again only
-    when the size or time moved (a file touched but not changed keeps its hash, so it is
-    still known), or when the time was too recent to trust when it was noted."""
+    """The file's size, times, inode and content hash. The hash is taken again only when
+    any of the others moved (a file touched but not changed keeps its hash, so it is still
+    known; one replaced by a copy that kept its size and modification time has another
+    inode and change time), or when the times were too recent to trust when noted."""
     status = path.stat()
-    if (
-        before is not None
-        and before.signature.mtime_ns != UNTRUSTED_MTIME
-        and (status.st_size, status.st_mtime_ns) == (before.signature.size, before.signature.mtime_ns)
-    ):
+    stat_key = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+    if before is not None and before.signature.mtime_ns != UNTRUSTED_MTIME and stat_key == before.signature.stat_key:
         return before.signature
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     # A file written within the clock's granularity of this reading could change again
-    # with the same size and time (git's "racy clean" case): its time is not kept, so the
-    # next run hashes it once more.
-    recent = status.st_mtime_ns >= time.time_ns() - RECENT_WRITE_NS
-    return FileSignature(status.st_size, UNTRUSTED_MTIME if recent else status.st_mtime_ns, digest.hexdigest())
+    # with the same size and times (git's "racy clean" case): its times are not kept, so
+    # the next run hashes it once more.
+    recent = max(status.st_mtime_ns, status.st_ctime_ns) >= time.time_ns() - RECENT_WRITE_NS
+    mtime = UNTRUSTED_MTIME if recent else status.st_mtime_ns
+    return FileSignature(status.st_size, mtime, digest.hexdigest(), status.st_ctime_ns, status.st_ino)
 
 
 def _unchanged(signature: FileSignature, before: KnownFile) -> bool:

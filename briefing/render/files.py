@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from briefing.types import PendingFile
+from briefing.types import REMOVED, PendingFile
 
 __all__ = [
     "discard",
@@ -43,12 +43,18 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     return removed
 
 
-def stage(outputs: dict[Path, bytes]) -> list[PendingFile]:
+def stage(outputs: dict[Path, bytes], *, remove: Iterable[Path] = ()) -> list[PendingFile]:
     """Each output written and fsynced under a hidden name beside its target, and each
-    target that exists hard-linked to a hidden backup. Nothing under a final name changes.
-    On failure, whatever was written is removed and the error raised."""
+    target that exists hard-linked to a hidden backup; each file of ``remove`` that exists
+    hard-linked to a hidden backup too (``place`` removes it). Nothing under a final name
+    changes. On failure, whatever was written is removed and the error raised."""
     staged: list[PendingFile] = []
     try:
+        for target in remove:
+            if target.is_file():
+                kept = _temporary_name(target, ".previous")
+                os.link(target, kept)
+                staged.append(PendingFile(target, REMOVED, kept, kept))
         for target, data in outputs.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = _write_temporary(target, data)
@@ -71,8 +77,11 @@ def place(staged: Iterable[PendingFile], *, after_rename: Callable[[Path], None]
     """Rename each staged file over its target. If a rename fails, the ones done are undone."""
     staged = list(staged)
     try:
-        for pending in staged:
-            os.replace(pending.temporary, pending.path)
+        for pending in sorted(staged, key=lambda f: f.removes):  # the new files first, then the old ones go
+            if pending.removes:
+                pending.path.unlink(missing_ok=True)
+            else:
+                os.replace(pending.temporary, pending.path)
             if after_rename is not None:
                 after_rename(pending.path)
         _fsync_dirs({f.path.parent for f in staged})
@@ -87,7 +96,10 @@ def undo(staged: Iterable[PendingFile]) -> None:
     folders are synced, so what was put back stays back before the caller forgets it."""
     staged = list(staged)
     for pending in staged:
-        if pending.path.is_file() and file_digest(pending.path) == pending.sha256:
+        if pending.removes:
+            if not pending.path.exists() and pending.backup is not None and pending.backup.is_file():
+                os.replace(pending.backup, pending.path)
+        elif pending.path.is_file() and file_digest(pending.path) == pending.sha256:
             if pending.backup is not None and pending.backup.is_file():
                 os.replace(pending.backup, pending.path)
             else:
@@ -116,6 +128,14 @@ def write_atomically(outputs: dict[Path, bytes], *, after_rename: Callable[[Path
         place(staged, after_rename=after_rename)
     finally:
         discard(staged)
+
+
+def in_place(pending: PendingFile) -> bool:
+    """Whether ``place`` got to this file: the new content under its name, or, for a file
+    it removes, the name gone."""
+    if pending.removes:
+        return not pending.path.exists()
+    return pending.path.is_file() and file_digest(pending.path) == pending.sha256
 
 
 def file_digest(path: Path) -> str:

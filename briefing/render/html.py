@@ -26,6 +26,7 @@ from briefing.types import Briefing
 __all__ = ["WEB_HEAD", "render_html", "render_index"]
 
 _HEAD_TAG = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
+_DOCTYPE = re.compile(r"\s*<!DOCTYPE[^>]*>", re.IGNORECASE)
 
 
 def render_html(briefing: Briefing, templates_dir: Path, *, summarizer: str) -> bytes:
@@ -50,6 +51,6 @@ def _with_policy(page: str) -> str:
     ``web_head`` out still gets a page that loads nothing."""
     if WEB_HEAD in page:
         return page
-    head = _HEAD_TAG.search(page)
+    head = _HEAD_TAG.search(page) or _DOCTYPE.match(page)  # after the doctype, or the page is in quirks mode
     at = head.end() if head else 0
     return f"{page[:at]}\n{WEB_HEAD}\n{page[at:]}"

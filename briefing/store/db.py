@@ -125,6 +125,8 @@ MIGRATIONS: tuple[str, ...] = (
         folder TEXT NOT NULL,
         size INTEGER NOT NULL,
         mtime_ns INTEGER NOT NULL,
+        ctime_ns INTEGER NOT NULL,
+        inode INTEGER NOT NULL,
         sha256 TEXT NOT NULL,
         articles TEXT NOT NULL,
         skipped TEXT NOT NULL,

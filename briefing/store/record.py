@@ -131,7 +131,8 @@ class Record:
     def finish_publishing(self, publishing: Publishing) -> None:
         """The files are in place: record the briefing and forget the intent, in one transaction."""
         with self._transaction():
-            self._record_briefing(publishing.date, {f.format: f.path for f in publishing.files}, list(publishing.articles))
+            files = {f.format: f.path for f in publishing.files if not f.removes}
+            self._record_briefing(publishing.date, files, list(publishing.articles))
             self._db.execute("DELETE FROM publishing WHERE date = ?", (publishing.date.isoformat(),))
 
     def forget_publishing(self, date: dt.date) -> None:

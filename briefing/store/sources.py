@@ -140,16 +140,16 @@ class SourceStore:
 
         def read() -> dict[str, KnownFile]:
             rows = self._db.execute(
-                "SELECT path, size, mtime_ns, sha256, articles, skipped FROM source_files WHERE folder = ?",
+                "SELECT path, size, mtime_ns, ctime_ns, inode, sha256, articles, skipped FROM source_files WHERE folder = ?",
                 (str(folder),),
             )
             return {
                 path: KnownFile(
-                    FileSignature(size, mtime_ns, sha256),
+                    FileSignature(size, mtime_ns, sha256, ctime_ns, inode),
                     tuple((str(i), str(s)) for i, s in json.loads(articles)),
                     tuple(SkippedItem(*item) for item in json.loads(skipped)),
                 )
-                for path, size, mtime_ns, sha256, articles, skipped in rows
+                for path, size, mtime_ns, ctime_ns, inode, sha256, articles, skipped in rows
             }
 
         return self._read(read, {})
@@ -166,7 +166,8 @@ class SourceStore:
         if not changed and not gone and known:
             return
         rows = [
-            (path, str(folder), f.signature.size, f.signature.mtime_ns, f.signature.sha256,
+            (path, str(folder), f.signature.size, f.signature.mtime_ns, f.signature.ctime_ns, f.signature.inode,
+             f.signature.sha256,
              json.dumps(f.articles, ensure_ascii=False),
              json.dumps([(s.source, s.reason, s.kind) for s in f.skipped], ensure_ascii=False), _now())
             for path, f in (changed.items() if known else files.items())
@@ -177,8 +178,8 @@ class SourceStore:
             else:
                 self._db.execute("DELETE FROM source_files WHERE folder = ?", (str(folder),))
             self._db.executemany(
-                "INSERT INTO source_files (path, folder, size, mtime_ns, sha256, articles, skipped, read) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO source_files (path, folder, size, mtime_ns, ctime_ns, inode, sha256, articles, skipped, read) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
 
