@@ -8,17 +8,42 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from briefing.config import Config, database_path, models_path
-from briefing.types import Article, Sentence, Story, Translation
+from briefing.types import (
+    Article,
+    Briefing,
+    FeaturedStory,
+    KeyPoint,
+    ListedArticle,
+    ListedStory,
+    PublishedStory,
+    RankedStory,
+    Sentence,
+    Story,
+    StoryArticle,
+    Topic,
+    Translation,
+)
 
 if TYPE_CHECKING:
     from briefing.translate import Decoder, TranslationEngine
 
-__all__ = ["Clock", "briefing_date", "build_engine", "open_decoder", "select_featured", "translate_text", "utc_now"]
+__all__ = [
+    "BriefingPlan",
+    "Clock",
+    "briefing_date",
+    "build_engine",
+    "open_decoder",
+    "plan_briefing",
+    "select_featured",
+    "translate_text",
+    "utc_now",
+]
 
 Clock = Callable[[], dt.datetime]
 
@@ -68,6 +93,108 @@ def select_featured(config: Config, stories: list[Story]) -> list[tuple[Story, l
 
     budget = Budget(max_sentences=config.max_sentences, max_words=config.max_words)
     return featured_points(get_selector(config.summarizer), stories, config.featured_stories, config.story_sentences, budget)
+
+
+Points = list[tuple[Sentence, Article]]
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingPlan:
+    """What a briefing will show, before translation: the featured stories with their key
+    sentences, the stories listed one line each, and the single-outlet articles."""
+
+    featured: list[tuple[RankedStory, Points]]
+    listed: list[RankedStory]
+    """Not featured, and carried by two outlets or more, or continuing an earlier story."""
+    others: list[StoryArticle]
+    index_english: bool
+    topics: tuple[str, ...]
+    quiet: frozenset[int] = frozenset()
+    """``id()`` of the listed stories that continue one and say nothing new."""
+
+    def texts(self) -> list[str]:
+        """Every text to translate: one headline per story shown, the key sentences, and
+        (with ``index_english``) each single-outlet article's headline."""
+        titles = [r.story.lead.title for r, _ in self.featured] + [r.story.lead.title for r in self.listed]
+        if self.index_english:
+            titles += [m.article.title for m in self.others]
+        return titles + [s.text for _, points in self.featured for s, _ in points]
+
+    def briefing(self, date: dt.date, translations: dict[str, Translation], model: str) -> Briefing:
+        return Briefing(
+            date=date,
+            stories=tuple(
+                FeaturedStory(r.story, translations[r.story.lead.title],
+                              tuple(KeyPoint(s, a, translations[s.text]) for s, a in points), r.topics, r.continues)
+                for r, points in self.featured
+            ),
+            listed=tuple(
+                ListedStory(r.story, translations[r.story.lead.title], r.topics, r.continues, id(r.story) in self.quiet)
+                for r in self.listed
+            ),
+            others=tuple(ListedArticle(m, translations[m.article.title] if self.index_english else None) for m in self.others),
+            model=model,
+            topics=self.topics,
+        )
+
+    def published_stories(self, date: dt.date, translations: dict[str, Translation]) -> list[PublishedStory]:
+        """The featured and listed stories as the record keeps them, for tracking."""
+        shown = [(r, [s.text for s, _ in points]) for r, points in self.featured] + [(r, []) for r in self.listed]
+        return [
+            PublishedStory(
+                date, r.story.lead.title, translations[r.story.lead.title].text,
+                r.continues.since if r.continues else date, r.terms, tuple(sentences), tuple(a.id for a in r.story.articles),
+            )
+            for r, sentences in shown
+        ]
+
+    @property
+    def ranked(self) -> list[RankedStory]:
+        return [r for r, _ in self.featured] + self.listed
+
+
+def plan_briefing(
+    config: Config, stories: list[Story], earlier: Sequence[PublishedStory], date: dt.date
+) -> tuple[BriefingPlan, list[RankedStory]]:
+    """The stories ranked for the reader (topics, coverage, continuations), and what the
+    briefing shows of them. A key sentence that near-repeats one of ``earlier`` (the
+    tracking window's briefings) is not new: a continuing story with nothing new is
+    listed ("no new developments"), not featured."""
+    from briefing.rank import rank_for_reader
+    from briefing.summarize import Budget, get_selector
+    from briefing.summarize.story import featured_points, has_news, said_before
+
+    ranked = rank_for_reader(stories, config.topics, earlier, date)
+    budget = Budget(max_sentences=config.max_sentences, max_words=config.max_words)
+    said = [sentence for story in earlier for sentence in story.sentences]
+    chosen = featured_points(
+        get_selector(config.summarizer), [r.story for r in in_turns(ranked, config.topics)], config.featured_stories,
+        config.story_sentences, budget, said=said,
+    )
+    points = {id(story): found for story, found in chosen}
+    featured = [(r, points[id(r.story)]) for r in ranked if id(r.story) in points]
+    rest = [r for r in ranked if id(r.story) not in points]
+    listed = [r for r in rest if r.story.outlet_count >= 2 or r.continues is not None]
+    in_listed = {id(r.story) for r in listed}
+    others = [m for r in rest if id(r.story) not in in_listed for m in r.story.members]
+    memory = said_before(said) if any(r.continues for r in listed) else None
+    quiet = frozenset(id(r.story) for r in listed if r.continues and memory and not has_news(r.story, memory))
+    plan = BriefingPlan(featured, listed, others, config.index_english, tuple(t.name for t in config.topics), quiet)
+    return plan, ranked
+
+
+def in_turns(ranked: list[RankedStory], topics: Sequence[Topic]) -> list[RankedStory]:
+    """The order the featured stories are drawn in: the best story of each topic, then the
+    best outside the topics, then the second of each, and so on, so that one busy topic
+    does not take every place (nor the day's biggest story outside the topics). The
+    featured stories are then shown in ``ranked`` order: grouped under their topics."""
+    queues: dict[str, list[RankedStory]] = {topic.name: [] for topic in topics}
+    rest: list[RankedStory] = []
+    for story in ranked:
+        home = next((name for name in queues if name in story.topics), None)
+        (queues[home] if home is not None else rest).append(story)
+    lines = [*queues.values(), rest]
+    return [line[k] for k in range(max((len(q) for q in lines), default=0)) for line in lines if k < len(line)]
 
 
 def translate_text(config: Config, text: str, *, decoder: Decoder | None = None) -> list[Translation]:

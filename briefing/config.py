@@ -31,6 +31,16 @@ in the working directory; ``briefing.toml`` in the user config directory
     [stories]
     featured = 10                 # stories shown in full; every other article is listed
     sentences = 5                 # key sentences per featured story
+    track_days = 7                # a story continuing one briefed this many days back is linked to it
+    index_english = false         # translate every single-outlet headline of the index too
+
+    [[topics]]                    # what you follow: its stories come first, under its name
+    name = "Yemen"
+    terms = ["اليمن", "عدن", "صنعاء", "الحوثي", "هادي"]
+    exclude = []                  # a story whose headline or lead names one of these is left out
+
+    [outlets]                     # display names, by site or source name (added to the shipped table)
+    "example.com" = "Example News"
 
     [output]
     dir = "out"                   # briefings go to DIR/YYYY-MM-DD/
@@ -82,6 +92,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from briefing.errors import ConfigError
+from briefing.types import Topic
 
 __all__ = [
     "CONFIG_FILE_NAME",
@@ -131,6 +142,17 @@ DEFAULT_FEATURED_STORIES = 10
 # Key sentences per featured story, from all its articles: five covers who, what, where,
 # the reactions and the background without turning a story into an article.
 DEFAULT_STORY_SENTENCES = 5
+# Days back a new story is compared with briefed ones: a week covers a case that goes
+# quiet over a weekend and comes back (the issue's default).
+DEFAULT_TRACK_DAYS = 7
+# The single-outlet headlines of the index stay Arabic by default: a real day lists
+# ~2,400 of them, about 10 minutes of decoding with a Transformer-base model on 2 cores
+# (4.1 sentences/s, benchmarks/README.md), against under a minute for the rest.
+DEFAULT_INDEX_ENGLISH = False
+# What a configuration may hold of topics (each term is compiled into one regex).
+MAX_TOPICS = 100
+MAX_TOPIC_NAME_CHARS = 100
+MAX_OUTLET_NAMES = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +189,12 @@ class Config:
     """Poll no feed or page (the articles kept from them earlier still join)."""
     featured_stories: int = DEFAULT_FEATURED_STORIES
     story_sentences: int = DEFAULT_STORY_SENTENCES
+    track_days: int = DEFAULT_TRACK_DAYS
+    index_english: bool = DEFAULT_INDEX_ENGLISH
+    topics: tuple[Topic, ...] = ()
+    """The reader's topics (``[[topics]]``), in the order they are shown."""
+    outlets: tuple[tuple[str, str], ...] = ()
+    """Display names (``[outlets]``): site or source name -> name, beside the shipped table."""
     out_dir: Path = Path("out")
     timezone: str = ""
     formats: tuple[str, ...] = DEFAULT_FORMATS
@@ -215,6 +243,7 @@ class Config:
         for name, bounds in _RANGES.items():
             bounds.check(_FIELD_KEYS[name], getattr(self, name))
         self._validate_formats()
+        self._validate_topics()
         for host in self.allow_hosts:
             if not _HOST.fullmatch(_idna(host)):
                 raise ConfigError(f"fetch.allow_hosts: {host!r} is not a host name like news.example.com")
@@ -234,6 +263,36 @@ class Config:
                 DayOfWeekField("day_of_week", self.schedule_days)
             except ValueError:
                 raise ConfigError(f"schedule.days: {self.schedule_days!r} is not a cron day_of_week (e.g. mon-fri)") from None
+
+    def _validate_topics(self) -> None:
+        from briefing.arabic import normalize_for_matching
+        from briefing.arabic.terms import MAX_TERM_CHARS, MAX_TERMS
+
+        if len(self.topics) > MAX_TOPICS:
+            raise ConfigError(f"topics: at most {MAX_TOPICS} topics, not {len(self.topics)}")
+        names: set[str] = set()
+        total = 0
+        for number, topic in enumerate(self.topics, 1):
+            where = f"topics[{number}]"
+            if not topic.name.strip() or len(topic.name) > MAX_TOPIC_NAME_CHARS:
+                raise ConfigError(f"{where}.name: give a name of 1 to {MAX_TOPIC_NAME_CHARS} characters")
+            if topic.name in names:
+                raise ConfigError(f"{where}.name: {topic.name!r} is given twice")
+            names.add(topic.name)
+            if not topic.terms:
+                raise ConfigError(f"{where}.terms: give at least one Arabic word or phrase")
+            for key, terms in (("terms", topic.terms), ("exclude", topic.exclude)):
+                for term in terms:
+                    if not normalize_for_matching(term) or len(term) > MAX_TERM_CHARS:
+                        raise ConfigError(f"{where}.{key}: {term!r} is not a word or phrase of 1 to {MAX_TERM_CHARS} characters")
+            total += len(topic.terms) + len(topic.exclude)
+        if total > MAX_TERMS:
+            raise ConfigError(f"topics: at most {MAX_TERMS} terms in all, not {total}")
+        if len(self.outlets) > MAX_OUTLET_NAMES:
+            raise ConfigError(f"outlets: at most {MAX_OUTLET_NAMES} names, not {len(self.outlets)}")
+        for key, name in self.outlets:
+            if not key.strip() or not name.strip() or len(name) > MAX_TOPIC_NAME_CHARS:
+                raise ConfigError(f"outlets: {key!r} = {name!r}: give a site or source and a name of 1 to {MAX_TOPIC_NAME_CHARS} characters")
 
     def _validate_formats(self) -> None:
         from briefing.render import RENDERERS
@@ -350,6 +409,7 @@ _RANGES: dict[str, _Range] = {
     "feed_budget": _Range(0, 86_400, "seconds, more than 0 and at most 86400", low_open=True),
     "featured_stories": _Range(0, 1000, "0 to 1000"),
     "story_sentences": _Range(1, 100, "1 to 100"),
+    "track_days": _Range(0, 366, "days, 0 (no tracking) to 366"),
     "max_sentences": _Range(0, 1000, "0 (no limit) to 1000"),
     "max_words": _Range(0, 100_000, "0 (no limit) to 100000"),
     "threads": _Range(0, available_cores, "0 (all cores) to {high} (the cores of this machine)"),
@@ -398,12 +458,14 @@ _KEYS: dict[str, tuple[str, type]] = {
     "fetch.offline": ("offline", bool),
     "stories.featured": ("featured_stories", int),
     "stories.sentences": ("story_sentences", int),
+    "stories.track_days": ("track_days", int),
+    "stories.index_english": ("index_english", bool),
 }
 
 
 _OPTIONAL = {"argos_packages_dir", "models_dir", "templates_dir", "glossary", "database"}
 _FIELD_KEYS = {name: dotted for dotted, (name, _) in _KEYS.items()}
-_TABLES = frozenset(dotted.partition(".")[0] for dotted in _KEYS) | {"sources"}
+_TABLES = frozenset(dotted.partition(".")[0] for dotted in _KEYS) | {"sources", "topics", "outlets"}
 # A configuration file is a few KB; this bounds what is read if the path is wrong.
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -470,10 +532,16 @@ def _read_toml(path: Path) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for section, table in document.items():
         if section not in _TABLES:
-            known = ", ".join(f"[{t}]" for t in sorted(_TABLES - {"sources"}))
-            raise ConfigError(f"{path}: unknown table [{section}] (known: {known} and [[sources]])")
+            known = ", ".join(f"[{t}]" for t in sorted(_TABLES - {"sources", "topics"}))
+            raise ConfigError(f"{path}: unknown table [{section}] (known: {known}, [[sources]] and [[topics]])")
         if section == "sources":
             values["sources"] = _read_sources(path, table)
+            continue
+        if section == "topics":
+            values["topics"] = _read_topics(path, table)
+            continue
+        if section == "outlets":
+            values["outlets"] = _read_outlets(path, table)
             continue
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: {section}: expected a [{section}] table")
@@ -509,6 +577,41 @@ def _read_sources(path: Path, tables: Any) -> tuple[Source, ...]:
         outlet = _coerce(path, f"{where}.outlet", table.get("outlet", ""), str)
         sources.append(Source(kind, str(location), outlet))
     return tuple(sources)
+
+
+def _read_topics(path: Path, tables: Any) -> tuple[Topic, ...]:
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ConfigError(f"{path}: topics: write each topic as a [[topics]] table")
+    topics = []
+    for number, table in enumerate(tables, 1):
+        where = f"topics[{number}]"
+        unknown = set(table) - {"name", "terms", "exclude"}
+        if unknown:
+            raise ConfigError(f"{path}: {where}: unknown key {min(unknown)!r} (known: name, terms, exclude)")
+        if "name" not in table or "terms" not in table:
+            raise ConfigError(f"{path}: {where}: give a name and its terms")
+        name = _coerce(path, f"{where}.name", table["name"], str)
+        terms, exclude = (_strings(path, f"{where}.{key}", table.get(key, [])) for key in ("terms", "exclude"))
+        topics.append(Topic(name.strip(), terms, exclude))
+    return tuple(topics)
+
+
+def _read_outlets(path: Path, table: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: outlets: expected an [outlets] table of \"site or source\" = \"name\"")
+    pairs = []
+    for key, name in table.items():
+        if not isinstance(name, str):
+            raise ConfigError(f"{path}: outlets.{key}: expected a name (a string), got {name!r}")
+        pairs.append((key.strip().lower(), name.strip()))
+    return tuple(pairs)
+
+
+def _strings(path: Path, dotted: str, value: Any) -> tuple[str, ...]:
+    """A list of strings as given (not lower-cased: Arabic terms, names)."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{path}: {dotted}: expected a list of strings, got {value!r}")
+    return tuple(item.strip() for item in value)
 
 
 def _coerce(path: Path, dotted: str, value: Any, kind: type) -> Any:

@@ -8,13 +8,16 @@
 2. read the articles from every source (``ingest.sources``: folders, feeds and pages,
    whose articles are kept in the record at once), and choose the ones this briefing
    covers (by default: not yet in a published briefing);
-3. collapse copies, find reprints, group the articles into stories, rank them;
-4. select the featured stories' key sentences, across their articles, none twice;
-5. translate every headline and key sentence in one batched call;
+3. collapse copies, find reprints, group the articles into stories;
+   rank them for the reader (``rank``: topics first, then independent coverage) and link
+   each to the story it continues from the last days' briefings (``stories.track_days``);
+4. select the featured stories' key sentences, across their articles, none twice and
+   none an earlier briefing already gave;
+5. translate the headlines shown and the key sentences in one batched call;
 6. render each chosen output format (``render.RENDERERS``);
 7. publish: the files into ``OUT/YYYY-MM-DD/``, noted in the record before they are
-   renamed into place, and the articles marked as published once they are
-   (``publish.publish``); then ``OUT/index.html``.
+   renamed into place, and the articles (and the stories, for tracking) marked as
+   published once they are (``publish.publish``); then ``OUT/index.html``.
 
 Stages 3 to 7 run with the network refused (``offline.no_network``).
 """
@@ -29,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from briefing.assemble import Clock, briefing_date, build_engine, open_decoder, select_featured, utc_now
+from briefing.assemble import Clock, briefing_date, build_engine, open_decoder, plan_briefing, utc_now
 from briefing.config import Config, database_path
 from briefing.errors import AlreadyPublishedError, BriefingError, StoreError
 from briefing.ingest.sources import gather_articles
@@ -39,17 +42,7 @@ from briefing.publish import publish, publish_index, reconcile
 from briefing.render import RENDERERS, find_templates_dir
 from briefing.report import flag_counts, story_summary
 from briefing.store import Record, open_database, read_only_record
-from briefing.types import (
-    Article,
-    ArticleChoice,
-    Briefing,
-    FeaturedStory,
-    Gathered,
-    KeyPoint,
-    ListedArticle,
-    RunReport,
-    Story,
-)
+from briefing.types import Article, ArticleChoice, Gathered, PublishedStory, RunReport, Story
 
 if TYPE_CHECKING:
     from briefing.translate import Decoder, TranslationEngine
@@ -155,34 +148,25 @@ def _brief(
     config: Config, date: dt.date, engine: TranslationEngine, templates_dir: Path, record: Record, checkpoint: Checkpoint,
     gathered: Gathered, new: list[Article], included: list[Article],
 ) -> RunReport:
-    # 3. Stories: copies collapsed, reprints found, articles grouped and ranked.
+    # 3. Stories: copies collapsed, reprints found, articles grouped; ranked for the reader
+    # (topics, independent coverage) and linked to the stories of the last days' briefings.
     stories = _stories(gathered, included)
-    # 4. Key sentences of the featured stories.
-    featured = select_featured(config, stories) if stories else []
-    selected = sum(len(points) for _, points in featured)
+    earlier = _earlier_stories(config, record, date) if stories else []
+    # 4. Key sentences of the featured stories (none that an earlier briefing said).
+    plan, ranked = plan_briefing(config, stories, earlier, date) if stories else (None, [])
+    selected = sum(len(points) for _, points in plan.featured) if plan else 0
     report = RunReport(
         date=date, articles_read=gathered.read_count, articles_new=len(new), skipped=tuple(gathered.skipped),
         sentences_selected=selected, sentences_translated_by_model=0, sentences_from_memory=0,
         model=engine.name, articles_published=0, offline=config.offline,
     )
-    if not stories:
+    if plan is None:
         log.info("no new articles for %s; nothing written", date)
         return report
-    # 5. Translation: every headline and the key sentences, one batch.
-    shown = {id(story) for story, _ in featured}
-    listed = [member for story in stories if id(story) not in shown for member in story.members]
-    titles = [story.lead.title for story, _ in featured] + [m.article.title for m in listed]
+    # 5. Translation: the headlines shown and the key sentences, one batch.
     checkpoint("translate")
-    translations = engine.translate(titles + [s.text for _, points in featured for s, _ in points])
-    briefing = Briefing(
-        date=date,
-        stories=tuple(
-            FeaturedStory(story, translations[story.lead.title], tuple(KeyPoint(s, a, translations[s.text]) for s, a in points))
-            for story, points in featured
-        ),
-        others=tuple(ListedArticle(member, translations[member.article.title]) for member in listed),
-        model=engine.name,
-    )
+    translations = engine.translate(plan.texts())
+    briefing = plan.briefing(date, translations, engine.name)
     # 6. Each chosen format, rendered in memory.
     folder = config.out_dir / date.isoformat()
     outputs = {
@@ -191,7 +175,8 @@ def _brief(
         for name in config.formats
     }
     # 7. Publish them, and mark the articles as published once they are all in place.
-    publish(record, date, outputs, briefing.articles, checkpoint=checkpoint)
+    publish(record, date, outputs, briefing.articles, stories=plan.published_stories(date, translations),
+            checkpoint=checkpoint)
     log.info("wrote %s", ", ".join(str(path) for path, _ in outputs.values()))
     by_model = sum(1 for f in briefing.stories for p in f.points if p.translation.origin == "model")
     return dataclasses.replace(
@@ -203,7 +188,7 @@ def _brief(
         flags=flag_counts(briefing),
         articles_published=len(briefing.articles),
         outputs=tuple((name, path) for name, (path, _) in outputs.items()),
-        stories=tuple(story_summary(story, translations) for story in stories),
+        stories=tuple(story_summary(story, translations) for story in ranked),
     )
 
 
@@ -213,17 +198,18 @@ def _dry_run(config: Config, date: dt.date, choice: ArticleChoice) -> RunReport:
         store = record.sources() if record is not None else None
         gathered = gather_articles(config, store, keep=False, everything=choice.reads_all, date=date)
         published = store.published_ids() if store is not None else set()
-    new = [a for a in gathered.articles if a.id not in published]
-    # --since needs first-seen times the dry run does not write; it counts every article read.
-    chosen = gathered.articles if (choice.everything or choice.since) else new
-    with no_network():
-        stories = _stories(gathered, chosen)
-        featured = select_featured(config, stories) if stories else []
+        new = [a for a in gathered.articles if a.id not in published]
+        # --since needs first-seen times the dry run does not write; it counts every article read.
+        chosen = gathered.articles if (choice.everything or choice.since) else new
+        with no_network():
+            stories = _stories(gathered, chosen)
+            earlier = _earlier_stories(config, record, date) if stories and record is not None else []
+            plan, ranked = plan_briefing(config, stories, earlier, date) if stories else (None, [])
     return RunReport(
         date=date, articles_read=gathered.read_count, articles_new=len(new), skipped=tuple(gathered.skipped),
-        sentences_selected=sum(len(points) for _, points in featured), sentences_translated_by_model=0,
-        sentences_from_memory=0, articles_published=0, offline=config.offline,
-        stories=tuple(story_summary(story, None) for story in stories),
+        sentences_selected=sum(len(points) for _, points in plan.featured) if plan else 0,
+        sentences_translated_by_model=0, sentences_from_memory=0, articles_published=0, offline=config.offline,
+        stories=tuple(story_summary(story, None) for story in ranked),
     )
 
 
@@ -235,6 +221,13 @@ def _stories(gathered: Gathered, chosen: list[Article]) -> list[Story]:
 
     ids = {a.id for a in chosen}
     return find_stories([*chosen, *(c for c in gathered.copies if c.id in ids)])
+
+
+def _earlier_stories(config: Config, record: Record, date: dt.date) -> list[PublishedStory]:
+    """The stories of the briefings of the last ``stories.track_days`` days before ``date``."""
+    if not config.track_days:
+        return []
+    return record.stories_between(date - dt.timedelta(days=config.track_days), date)
 
 
 def _store(step: Callable[[], T], database: Path) -> T:

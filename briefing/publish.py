@@ -36,7 +36,7 @@ from typing import NoReturn
 from briefing.errors import RenderError, StoreError
 from briefing.render.files import discard, in_place, place, remove_stale_temporaries, stage, undo, write_atomically
 from briefing.store import Publishing, Record
-from briefing.types import Article
+from briefing.types import Article, PublishedStory
 
 __all__ = ["BRIEFING_FILE_PREFIX", "INDEX_NAME", "publish", "publish_index", "reconcile"]
 
@@ -53,10 +53,11 @@ def publish(
     outputs: dict[str, tuple[Path, bytes]],
     articles: Iterable[Article],
     *,
+    stories: Iterable[PublishedStory] = (),
     checkpoint: Checkpoint = lambda name: None,
 ) -> None:
     """Put ``outputs`` (format -> path and content) in place and record ``articles`` as
-    published on ``date``: all of it or none of it. Checkpoints: "staged", "intent",
+    published on ``date``, with its ``stories`` (for tracking): all of it or none of it. Checkpoints: "staged", "intent",
     "between-files", "before-commit", "committed". Raises RenderError when a file cannot
     be written, StoreError when the record cannot be."""
     formats = {path.absolute(): name for name, (path, _) in outputs.items()}
@@ -80,7 +81,7 @@ def publish(
     except OSError as exc:
         fail(RenderError(f"cannot write the briefing into {first.parent}: {exc.strerror or exc}"))
     checkpoint("staged")
-    publishing = Publishing(date, tuple(staged), tuple((a.id, a.source, a.title) for a in articles))
+    publishing = Publishing(date, tuple(staged), tuple((a.id, a.source, a.title) for a in articles), tuple(stories))
     # 2. Intent.
     try:
         record.begin_publishing(publishing)

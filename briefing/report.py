@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from briefing.types import Briefing, SkippedItem, Story, Translation
+from briefing.types import Briefing, RankedStory, SkippedItem, Translation
 
 __all__ = ["SKIP_LABELS", "flag_counts", "skip_summary", "story_summary"]
 
@@ -43,14 +43,25 @@ def skip_summary(skipped: Iterable[SkippedItem], *, every_item: bool = False) ->
     return lines
 
 
-def story_summary(story: Story, translations: dict[str, Translation] | None) -> dict[str, Any]:
-    """A story as the ``--json`` report gives it (``title_en`` is None when nothing was translated)."""
+def story_summary(ranked: RankedStory, translations: dict[str, Translation] | None) -> dict[str, Any]:
+    """A story as the ``--json`` report gives it. ``title_en`` is None when its headline was
+    not translated (a dry run; a single-outlet story when ``stories.index_english`` is off);
+    ``urls``: each article's link (its source when it has none), copies included;
+    ``continues``: the earlier story it continues, or None."""
+    story = ranked.story
     title = story.lead.title
+    translated = translations.get(title) if translations is not None else None
+    continues = ranked.continues
     return {
         "title_ar": title,
-        "title_en": translations[title].text if translations is not None else None,
+        "title_en": translated.text if translated is not None else None,
         "outlets": list(story.outlets),
         "articles": story.article_count,
+        "independent_outlets": story.independent_outlet_count,
+        "topics": list(ranked.topics),
+        "continues": {"date": continues.since.isoformat(), "title_en": continues.title_en, "days": continues.day}
+        if continues is not None else None,
+        "urls": [article.url or article.source for member in story.members for article in (member.article, *member.copies)],
     }
 
 
@@ -59,6 +70,7 @@ def flag_counts(briefing: Briefing) -> tuple[tuple[str, int], ...]:
     translations = [
         *(f.title for f in briefing.stories),
         *(p.translation for f in briefing.stories for p in f.points),
-        *(o.title for o in briefing.others),
+        *(s.title for s in briefing.listed),
+        *(o.title for o in briefing.others if o.title is not None),
     ]
     return tuple(sorted(Counter(flag for t in translations for flag in t.flags).items()))

@@ -13,6 +13,7 @@ __all__ = [
     "Article",
     "ArticleChoice",
     "Briefing",
+    "Continuation",
     "FeaturedStory",
     "FileSignature",
     "Gathered",
@@ -20,13 +21,17 @@ __all__ = [
     "KeySentences",
     "KnownFile",
     "ListedArticle",
+    "ListedStory",
     "PendingFile",
+    "PublishedStory",
+    "RankedStory",
     "RunReport",
     "Sentence",
     "SkippedItem",
     "SourceRead",
     "Story",
     "StoryArticle",
+    "Topic",
     "Translation",
 ]
 
@@ -79,6 +84,9 @@ class StoryArticle:
     """Exact or near-duplicate copies of it (other outlets, or re-posts), not shown separately."""
     shares: tuple[tuple[str, int], ...] = ()
     """Partial reprints: (outlet, number of paragraphs this article shares with that outlet's)."""
+    independent: bool = True
+    """False when most of its paragraphs are another outlet's (a reprint): it does not
+    count as independent coverage of its story."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +121,17 @@ class Story:
     @property
     def article_count(self) -> int:
         return sum(1 + len(m.copies) for m in self.members)
+
+    @property
+    def independent_outlet_count(self) -> int:
+        """Outlets with a report of their own: each once, reprints and copies not counted
+        (a story always has at least one)."""
+        return max(1, len({m.article.outlet_key for m in self.members if m.independent}))
+
+    @property
+    def latest(self) -> dt.date | None:
+        """The latest publication date of its articles, if any is known."""
+        return max((a.published for a in self.articles if a.published is not None), default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +178,57 @@ class KeyPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Topic:
+    """A subject the reader follows: its stories come first, under its name."""
+
+    name: str
+    terms: tuple[str, ...]
+    """Arabic words or phrases, matched after normalisation, with or without proclitics."""
+    exclude: tuple[str, ...] = ()
+    """A story whose headlines or leads hold one of these is not in the topic."""
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedStory:
+    """A story as an earlier briefing published it: what tracking compares a new one with."""
+
+    date: dt.date
+    title_ar: str
+    title_en: str
+    since: dt.date
+    """The date the story was first briefed (its own date, unless it continued an earlier one)."""
+    terms: tuple[tuple[str, float], ...]
+    """Its weighted terms (stems of headlines and leads), heaviest first."""
+    sentences: tuple[str, ...]
+    """The key sentences (Arabic) published for it."""
+    article_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Continuation:
+    """A story that continues one briefed on an earlier day."""
+
+    since: dt.date
+    """The date it was first briefed."""
+    title_en: str
+    """The English headline it was last briefed under."""
+    day: int
+    """Which day of the story this is: 2 the day after it was first briefed."""
+    previous: PublishedStory
+
+
+@dataclass(frozen=True, slots=True)
+class RankedStory:
+    """A story placed for the reader: the topics it is in, the earlier story it continues."""
+
+    story: Story
+    topics: tuple[str, ...] = ()
+    continues: Continuation | None = None
+    terms: tuple[tuple[str, float], ...] = ()
+    """Its weighted terms, kept in the record to recognise it on a later day."""
+
+
+@dataclass(frozen=True, slots=True)
 class FeaturedStory:
     """A story shown in full: headline, key points from its articles, who carried it."""
 
@@ -166,14 +236,31 @@ class FeaturedStory:
     title: Translation
     """The English of the lead article's headline."""
     points: tuple[KeyPoint, ...]
+    topics: tuple[str, ...] = ()
+    """The reader's topics it is in, in the configuration's order."""
+    continues: Continuation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListedStory:
+    """A story of two outlets or more that is not featured: one line (or a continuing story
+    with nothing new to say: "no new developments")."""
+
+    story: Story
+    title: Translation
+    topics: tuple[str, ...] = ()
+    continues: Continuation | None = None
+    quiet: bool = False
+    """Continues an earlier story and says nothing its briefings did not: "no new developments"."""
 
 
 @dataclass(frozen=True, slots=True)
 class ListedArticle:
-    """An article outside the featured stories, listed compactly (outlet, title, link)."""
+    """An article outside the featured and listed stories (one outlet's), in the index."""
 
     member: StoryArticle
-    title: Translation
+    title: Translation | None
+    """Its English headline, or None when the index is not translated (``stories.index_english``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +270,9 @@ class Briefing:
     others: tuple[ListedArticle, ...]
     model: str
     """The Argos package that translated it, e.g. ``translate-ar_en 1.0``."""
+    listed: tuple[ListedStory, ...] = ()
+    topics: tuple[str, ...] = ()
+    """The reader's topics, in order, each shown (with "no story today" when empty)."""
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -190,6 +280,9 @@ class Briefing:
         seen: dict[str, Article] = {}
         for featured in self.stories:
             for article in featured.story.articles:
+                seen.setdefault(article.id, article)
+        for story in self.listed:
+            for article in story.story.articles:
                 seen.setdefault(article.id, article)
         for listed in self.others:
             for article in (listed.member.article, *listed.member.copies):

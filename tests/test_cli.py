@@ -14,6 +14,8 @@ import pytest
 from tests.conftest import TEST_PACKAGE, read_phrasebook
 from tests.pdftools import dark_share, pdftotext, without_space
 
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
 DATE = "2026-11-22"
 PHRASES = dict(read_phrasebook())
 
@@ -80,6 +82,11 @@ def test_generate_writes_every_format_and_reports_in_json(generated) -> None:  #
                 "title_en": "A Turkish-Russian race to decide the fate of Ain Issa, and the SDF faces a single option",
                 "outlets": ["Orient News", "Sputnik Arabic"],
                 "articles": 2,
+                # Orient News reprints two of Sputnik's paragraphs among its own: still its own report.
+                "independent_outlets": 2,
+                "topics": [],
+                "continues": None,
+                "urls": [str(SEEDS / "000_95590521fceed790.txt"), str(SEEDS / "001_067d577040979a17.txt")],
             }
         ],
     }

@@ -19,7 +19,15 @@ from scipy import sparse
 
 from briefing.arabic.tokenize import content_terms_of_texts, get_stemmer
 
-__all__ = ["LINK_COSINE", "MERGE_AVERAGE_COSINE", "STORY_WINDOW_DAYS", "group_by_similarity", "story_vectors", "within_window"]
+__all__ = [
+    "LINK_COSINE",
+    "MERGE_AVERAGE_COSINE",
+    "STORY_WINDOW_DAYS",
+    "group_by_scores",
+    "group_by_similarity",
+    "story_vectors",
+    "within_window",
+]
 
 # Words of the body that go into an article's vector. The first ~100 words hold the
 # lead; later paragraphs drift into background that many different stories share.
@@ -45,10 +53,16 @@ MAX_DOCUMENT_COUNT = 500
 SIMILARITY_BLOCK_ROWS = 1000
 
 
-def story_vectors(titles: Sequence[str], bodies: Sequence[str]) -> sparse.csr_matrix:
-    """Unit TF-IDF rows (articles x stems) of headline (twice) and lead."""
+def story_vectors(
+    titles: Sequence[str], bodies: Sequence[str], *, lead_words: int | None = LEAD_WORDS, headline_copies: int = 2
+) -> sparse.csr_matrix:
+    """Unit TF-IDF rows (articles x stems) of headline (``headline_copies`` times) and lead
+    (the first ``lead_words`` words of the body; None: all of it)."""
     stem = get_stemmer("snowball")
-    texts = [f"{t}\n{t}\n{' '.join(b.split()[:LEAD_WORDS])}" for t, b in zip(titles, bodies, strict=True)]
+    texts = [
+        "\n".join([t] * headline_copies + [" ".join(b.split()[:lead_words])])
+        for t, b in zip(titles, bodies, strict=True)
+    ]
     term_lists = content_terms_of_texts(texts, stem)
     vocabulary: dict[str, int] = {}
     columns = np.fromiter(
@@ -133,6 +147,70 @@ def group_by_similarity(
             continue
         mean = float(group_sum(ra).multiply(group_sum(rb)).sum()) / (len(members[ra]) * len(members[rb]))
         if mean >= merge:
+            union(ra, rb)
+    return sorted((sorted(group) for group in members.values()), key=lambda g: g[0])
+
+
+def group_by_scores(
+    count: int,
+    scores: dict[tuple[int, int], float],
+    dates: Sequence[dt.date | None],
+    *,
+    link: float,
+    merge: float,
+    must_link: Sequence[tuple[int, int]] = (),
+) -> list[list[int]]:
+    """Groups of ``range(count)`` by average linkage over pair ``scores`` (a pair not scored
+    counts 0): pairs are taken best first from ``link`` up, and two groups merge when the
+    mean score over all their cross pairs is at least ``merge`` and their dates are within
+    the window. ``must_link`` pairs are joined first."""
+    parent = list(range(count))
+    members: dict[int, list[int]] = {i: [i] for i in range(count)}
+    between: dict[int, dict[int, float]] = {i: {} for i in range(count)}
+    for (a, b), score in scores.items():
+        between[a][b] = between[a].get(b, 0.0) + score
+        between[b][a] = between[b].get(a, 0.0) + score
+    spans: dict[int, tuple[dt.date, dt.date]] = {i: (day, day) for i, day in enumerate(dates) if day is not None}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def within(a: int, b: int) -> bool:
+        if a not in spans or b not in spans:
+            return True
+        (first_a, last_a), (first_b, last_b) = spans[a], spans[b]
+        return (max(last_a, last_b) - min(first_a, first_b)).days <= STORY_WINDOW_DAYS
+
+    def union(a: int, b: int) -> None:
+        if len(members[a]) < len(members[b]):
+            a, b = b, a
+        for other, total in between.pop(b).items():
+            if other == a:
+                continue
+            between[a][other] = between[a].get(other, 0.0) + total
+            links = between[other]
+            links[a] = links.get(a, 0.0) + links.pop(b)
+        between[a].pop(b, None)
+        if b in spans:
+            first, last = spans.pop(b)
+            spans[a] = (min(first, spans[a][0]), max(last, spans[a][1])) if a in spans else (first, last)
+        parent[b] = a
+        members[a].extend(members.pop(b))
+
+    for a, b in must_link:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            union(ra, rb)
+    for (a, b), score in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
+        if score < link:
+            break
+        ra, rb = root(a), root(b)
+        if ra == rb or not within(ra, rb):
+            continue
+        if between[ra].get(rb, 0.0) / (len(members[ra]) * len(members[rb])) >= merge:
             union(ra, rb)
     return sorted((sorted(group) for group in members.values()), key=lambda g: g[0])
 

@@ -4,7 +4,8 @@ Each source is read by its kind's reader (``ingest.registry.SOURCES``: a new kin
 module with a ``SourceReader`` class and one line there). ``gather_articles`` reads every
 configured source in turn (the web ones first, so what they give is kept in the record
 before anything else can fail), one source's failure being one ``skipped`` entry, then
-lets in the articles kept from the web earlier, and keeps each id once.
+lets in the articles kept from the web earlier, and keeps each id once; outlets get
+their display names (``ingest.outlets``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from briefing.errors import BriefingError, IngestError
 from briefing.ingest.gathering import Gathering
+from briefing.ingest.outlets import OutletNames
 from briefing.ingest.registry import SOURCES, SourceKind
 from briefing.types import Article, Gathered, SkippedItem, SourceRead
 
@@ -90,7 +92,10 @@ def gather_articles(
     # A dry run keeps nothing, so what it polled joins here (unless already kept).
     for article in [*kept, *([] if keep else [a for a in polled if (a.id, a.source) not in kept_keys])]:
         add(article)
-    return Gathered(list(articles.values()), copies, skipped, frozenset(gathering.unread))
+    names = OutletNames(config.outlets)  # "aawsat" shown as "Asharq Al-Awsat"
+    return Gathered(
+        [names.name(a) for a in articles.values()], [names.name(c) for c in copies], skipped, frozenset(gathering.unread)
+    )
 
 
 def _in_order(sources: tuple[Source, ...]) -> Iterator[Source]:

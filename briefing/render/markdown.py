@@ -23,6 +23,7 @@ __all__ = ["escape_html_text", "escape_markdown", "flag_note", "render_markdown"
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]{}#<>!|~])")  # "#" and "{}": a closing "##" or "{: attr}" in a heading
 
 
+_BLANK_RUNS = re.compile(r"\n{3,}")
 # A line that starts like a list item or a setext underline would start a block.
 _BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+=])")
 
@@ -66,6 +67,11 @@ def listed_links(member: StoryArticle) -> str:
     return "".join(parts)
 
 
+def story_links(story: Story) -> str:
+    """Every article of the story, copies included, as one run of links ("Okaz 1", "Okaz 2")."""
+    return ", ".join(_link(label, url) for label, url in view.story_article_links(story))
+
+
 def outlet_md(article: Article) -> str:
     return escape_markdown(view.outlet_label(article))
 
@@ -86,14 +92,23 @@ def render_markdown(briefing: Briefing, templates_dir: Path, *, summarizer: str)
         source_links=source_links,
         outlet_line=view.coverage,
         reprint_notes=lambda story: [escape_markdown(note) for note in view.reprint_notes(story)],
+        reprint_line=lambda story: escape_markdown(view.reprint_line(story)),
+        continuing_line=lambda continuation: escape_markdown(view.continuing_line(continuation)),
+        story_links=story_links,
         listed_links=listed_links,
     )
-    return environment.get_template("briefing.md.j2").render(
+    page = environment.get_template("briefing.md.j2").render(
         date_long=view.long_date(briefing.date),
         summary_line=f"*{escape_markdown(view.counts_line(briefing))}*",
         period=escape_markdown(view.period_covered(briefing)),
         stories=briefing.stories,
+        listed=briefing.listed,
+        sections=view.sections(briefing),
+        topics=briefing.topics,
+        others_heading=view.others_heading(briefing),
         others=briefing.others,
         model=escape_markdown(briefing.model),
         summarizer=summarizer,
     )
+    # The template's optional parts leave runs of blank lines; Markdown reads one the same.
+    return _BLANK_RUNS.sub("\n\n", page)

@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 # installed) was tried: its variable font comes out of pdftotext as unjoined garbage.
 FONT_FAMILY = "Amiri"
 FONT_PACKAGE = "amiri"
+# Single-outlet articles the PDF lists one by one; past this it counts them (the Markdown and
+# HTML list every one). A real day has ~2,400: 60 pages of one-liners (issue 14).
+PDF_MAX_LISTED_ARTICLES = 50
 # Tagged PDF for accessibility: structure tree, reading order, document language.
 PDF_VARIANT = "pdf/ua-1"
 
@@ -64,6 +67,8 @@ def briefing_html(briefing: Briefing, templates_dir: Path, *, summarizer: str, w
         sources=view.story_sources,
         article_links=view.story_article_links,
         reprint_notes=view.reprint_notes,
+        reprint_line=view.reprint_line,
+        continuing_line=view.continuing_line,
         flag_text=lambda translation: "; ".join(view.flag_labels(translation)),
         safe_url=view.safe_url,
     )
@@ -76,6 +81,12 @@ def briefing_html(briefing: Briefing, templates_dir: Path, *, summarizer: str, w
         period=view.period_covered(briefing),
         counts=view.counts_line(briefing),
         stories=briefing.stories,
+        listed=briefing.listed,
+        sections=view.sections(briefing),
+        topics=briefing.topics,
+        others_heading=view.others_heading(briefing),
+        list_others=web or len(briefing.others) <= PDF_MAX_LISTED_ARTICLES,
+        chart=Markup(view.coverage_chart(briefing)),
         others=briefing.others,
         legend=view.legend({flag for t in _translations(briefing) for flag in t.flags}),
         model=briefing.model,
@@ -118,7 +129,8 @@ def _translations(briefing: Briefing) -> list[Translation]:
     return [
         *(f.title for f in briefing.stories),
         *(p.translation for f in briefing.stories for p in f.points),
-        *(o.title for o in briefing.others),
+        *(s.title for s in briefing.listed),
+        *(o.title for o in briefing.others if o.title is not None),
     ]
 
 

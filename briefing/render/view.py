@@ -6,22 +6,30 @@ Markdown template passes every article string through its escaping filters)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from html import escape
 from urllib.parse import quote, urlsplit
 
-from briefing.types import Article, Briefing, Story, Translation
+from briefing.types import Article, Briefing, Continuation, FeaturedStory, ListedStory, Story, Translation
 
 __all__ = [
     "FLAG_LABELS",
+    "TopicSection",
+    "continuing_line",
     "counts_line",
     "coverage",
+    "coverage_chart",
     "flag_labels",
     "legend",
     "long_date",
+    "others_heading",
     "outlet_label",
     "period_covered",
     "plural",
+    "reprint_line",
     "reprint_notes",
     "safe_url",
+    "sections",
     "story_article_links",
     "story_sources",
 ]
@@ -85,8 +93,45 @@ def story_sources(story: Story) -> list[tuple[str, str]]:
 
 
 def coverage(story: Story) -> str:
-    """"2 outlets, 3 articles"."""
-    return f"{plural(story.outlet_count, 'outlet')}, {plural(story.article_count, 'article')}"
+    """"2 outlets, 3 articles", or "3 outlets (2 independent), 5 articles" when some only reprint."""
+    independent = story.independent_outlet_count
+    outlets = plural(story.outlet_count, "outlet")
+    if independent < story.outlet_count:
+        outlets += f" ({independent:,} independent)"
+    return f"{outlets}, {plural(story.article_count, 'article')}"
+
+
+def continuing_line(continuation: Continuation | None) -> str:
+    """"Continuing since 21 July (day 3)"; "" for a new story."""
+    if continuation is None:
+        return ""
+    return f"Continuing since {continuation.since.day} {continuation.since:%B} (day {continuation.day})"
+
+
+# Pairs of outlets named in a story's one-line reprint note; the rest are counted.
+REPRINT_PAIRS_SHOWN = 4
+
+
+def reprint_line(story: Story) -> str:
+    """"Orient News shares 2 paragraphs with Sputnik Arabic" for one pair of outlets; for more,
+    "Shared paragraphs: Al Madina-Asharq Al-Awsat 7, Al Watan-Asharq Al-Awsat 1, ... 17 pairs"
+    (the most shared first); "" when its outlets share none."""
+    notes = reprint_notes(story)
+    if len(notes) == 1:
+        return notes[0]
+    pairs: dict[tuple[str, str], int] = {}
+    for member in story.members:
+        name = outlet_label(member.article)
+        for other, count in member.shares:
+            if other != name:
+                key = (name, other) if name < other else (other, name)
+                pairs[key] = max(pairs.get(key, 0), count)
+    if not pairs:
+        return ""
+    ranked = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))
+    shown = ", ".join(f"{a}-{b} {count}" for (a, b), count in ranked[:REPRINT_PAIRS_SHOWN])
+    rest = f", ... {len(ranked)} pairs" if len(ranked) > REPRINT_PAIRS_SHOWN else ""
+    return f"Shared paragraphs: {shown}{rest}"
 
 
 def legend(flags: set[str]) -> list[tuple[str, str]]:
@@ -132,13 +177,22 @@ def flag_labels(translation: Translation) -> list[str]:
 
 
 def counts_line(briefing: Briefing) -> str:
-    """"2 articles from 2 outlets; 1 top story, 0 other articles listed." (plain text)"""
+    """"2 articles from 2 outlets; 1 top story, 0 other articles listed." (plain text);
+    with other stories: "...; 10 top stories, 212 other stories, 2,401 single-outlet articles listed." """
     articles, outlets = len(briefing.articles), briefing.outlet_count
+    stories = plural(len(briefing.stories), "top story", "top stories")
+    if not briefing.listed:
+        return f"{plural(articles, 'article')} from {plural(outlets, 'outlet')}; {stories}, {plural(len(briefing.others), 'other article')} listed."
     return (
-        f"{plural(articles, 'article')} from {plural(outlets, 'outlet')}; "
-        f"{plural(len(briefing.stories), 'top story', 'top stories')}, "
-        f"{plural(len(briefing.others), 'other article')} listed."
+        f"{plural(articles, 'article')} from {plural(outlets, 'outlet')}; {stories}, "
+        f"{plural(len(briefing.listed), 'other story', 'other stories')}, "
+        f"{plural(len(briefing.others), 'single-outlet article')} listed."
     )
+
+
+def others_heading(briefing: Briefing) -> str:
+    """"Other articles" (a briefing without listed stories, as before), else "Single-outlet articles"."""
+    return "Single-outlet articles" if briefing.listed else "Other articles"
 
 
 def period_covered(briefing: Briefing) -> str:
@@ -154,3 +208,85 @@ def period_covered(briefing: Briefing) -> str:
 
 def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSection:
+    """A part of the briefing: one of the reader's topics (``name``), or the rest (``name`` "")."""
+
+    name: str
+    featured: tuple[tuple[int, FeaturedStory], ...]
+    """(number in the briefing, story): each featured story under its first topic only."""
+    listed: tuple[ListedStory, ...]
+
+
+def sections(briefing: Briefing) -> list[TopicSection]:
+    """The reader's topics in order (each, even an empty one), then the other stories."""
+    numbered = list(enumerate(briefing.stories, 1))
+    names = [*briefing.topics, ""]
+
+    def home(topics: tuple[str, ...]) -> str:
+        return next((name for name in briefing.topics if name in topics), "")
+
+    return [
+        TopicSection(
+            name,
+            tuple((n, f) for n, f in numbered if home(f.topics) == name),
+            tuple(s for s in briefing.listed if home(s.topics) == name),
+        )
+        for name in names
+    ]
+
+
+# The chart's labels: the PDF's embedded face first (a browser falls back to its own).
+CHART_FONTS = "Amiri, Georgia, serif"
+# The coverage chart's geometry, in CSS pixels (the PDF scales it to the page's width).
+_ROW = 18
+_COLUMN = 22
+_LABEL_WIDTH = 34
+_HEAD = 96
+
+
+def coverage_chart(briefing: Briefing) -> str:
+    """Inline SVG: the featured stories (rows, by number) by outlets (columns); a filled
+    dot where an outlet reported the story itself, a ring where it only reprinted or
+    copied another's article. "" when there is no featured story. Text is escaped."""
+    if not briefing.stories:
+        return ""
+    outlets: dict[str, str] = {}
+    marks: dict[tuple[int, str], bool] = {}
+    for number, featured in enumerate(briefing.stories, 1):
+        for member in featured.story.members:
+            for article, own in ((member.article, member.independent), *((c, False) for c in member.copies)):
+                outlets.setdefault(article.outlet_key, outlet_label(article))
+                mark = (number, article.outlet_key)
+                marks[mark] = marks.get(mark, False) or own
+    columns = list(outlets)
+    width = _LABEL_WIDTH + _COLUMN * len(columns) + 8
+    height = _HEAD + _ROW * len(briefing.stories) + 4
+    parts = [
+        (
+            f'<svg class="coverage-chart" xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" font-family="{CHART_FONTS}"><title>Which outlets carried each top story</title>'
+        )
+    ]
+    for c, column in enumerate(columns):
+        x = _LABEL_WIDTH + _COLUMN * c + _COLUMN / 2
+        parts.append(
+            f'<text x="{x:.0f}" y="{_HEAD - 6}" transform="rotate(-55 {x:.0f} {_HEAD - 6})" font-size="10">'
+            f"{escape(outlets[column])}</text>"
+        )
+    for number in range(1, len(briefing.stories) + 1):
+        y = _HEAD + _ROW * (number - 1) + _ROW / 2
+        parts.append(f'<text x="{_LABEL_WIDTH - 8}" y="{y + 4:.0f}" font-size="10" text-anchor="end">{number}</text>')
+        parts.append(f'<line x1="{_LABEL_WIDTH}" y1="{y:.0f}" x2="{width - 4}" y2="{y:.0f}" stroke="#ddd" stroke-width="0.5"/>')
+        for c, column in enumerate(columns):
+            if (number, column) not in marks:
+                continue
+            x = _LABEL_WIDTH + _COLUMN * c + _COLUMN / 2
+            own = marks[(number, column)]
+            fill = 'fill="#1a4a7a"' if own else 'fill="#fff" stroke="#1a4a7a" stroke-width="1.5"'
+            kind = "reported" if own else "reprinted"
+            parts.append(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="5" {fill}><title>{number}: {escape(outlets[column])} {kind}</title></circle>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -134,6 +134,23 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX source_files_by_folder ON source_files(folder);
     """,
+    # 7: what each published story was (headlines, since when it runs, its weighted terms,
+    # key sentences, articles), so a later day's story is recognised as continuing it;
+    # noted in the publishing intent too, so a crash between renames and commit keeps it.
+    """
+    CREATE TABLE briefing_stories (
+        date TEXT NOT NULL REFERENCES briefings(date) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        title_ar TEXT NOT NULL,
+        title_en TEXT NOT NULL,
+        since TEXT NOT NULL,
+        terms TEXT NOT NULL,
+        sentences TEXT NOT NULL,
+        articles TEXT NOT NULL,
+        PRIMARY KEY (date, position)
+    );
+    ALTER TABLE publishing ADD COLUMN stories TEXT NOT NULL DEFAULT '[]';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Seconds a writer waits for another process's transaction (the scheduler and a manual

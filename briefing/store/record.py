@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.store.sources import SourceStore
-from briefing.types import Article, PendingFile
+from briefing.types import Article, PendingFile, PublishedStory
 
 __all__ = ["PublishedBriefing", "Publishing", "Record", "RunRow", "read_only_record"]
 
@@ -32,6 +32,8 @@ class Publishing:
     files: tuple[PendingFile, ...]
     articles: tuple[tuple[str, str, str], ...]
     """(id, source, title) of every article the briefing accounts for."""
+    stories: tuple[PublishedStory, ...] = ()
+    """The stories it publishes (featured and listed), for tracking on later days."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,22 @@ class RunRow:
     articles_read: int | None
     articles_new: int | None
     articles_published: int | None
+
+
+def _story_json(story: PublishedStory) -> dict[str, object]:
+    return {"title_ar": story.title_ar, "title_en": story.title_en, "since": story.since.isoformat(),
+            "terms": story.terms, "sentences": story.sentences, "articles": story.article_ids}
+
+
+def _story_from_json(date: dt.date, data: dict[str, object]) -> PublishedStory:
+    terms = data["terms"]
+    sentences = data["sentences"]
+    articles = data["articles"]
+    assert isinstance(terms, list) and isinstance(sentences, list) and isinstance(articles, list)
+    return PublishedStory(
+        date, str(data["title_ar"]), str(data["title_en"]), dt.date.fromisoformat(str(data["since"])),
+        tuple((str(t), float(w)) for t, w in terms), tuple(str(s) for s in sentences), tuple(str(a) for a in articles),
+    )
 
 
 def _now() -> str:
@@ -124,8 +142,9 @@ class Record:
         ]
         with self._transaction():
             self._db.execute(
-                "INSERT OR REPLACE INTO publishing (date, files, articles, started) VALUES (?, ?, ?, ?)",
-                (publishing.date.isoformat(), json.dumps(files), json.dumps(publishing.articles), _now()),
+                "INSERT OR REPLACE INTO publishing (date, files, articles, started, stories) VALUES (?, ?, ?, ?, ?)",
+                (publishing.date.isoformat(), json.dumps(files), json.dumps(publishing.articles), _now(),
+                 json.dumps([_story_json(s) for s in publishing.stories], ensure_ascii=False)),
             )
 
     def finish_publishing(self, publishing: Publishing) -> None:
@@ -133,6 +152,16 @@ class Record:
         with self._transaction():
             files = {f.format: f.path for f in publishing.files if not f.removes}
             self._record_briefing(publishing.date, files, list(publishing.articles))
+            self._db.executemany(
+                "INSERT INTO briefing_stories (date, position, title_ar, title_en, since, terms, sentences, articles) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (publishing.date.isoformat(), n, s.title_ar, s.title_en, s.since.isoformat(),
+                     json.dumps(s.terms, ensure_ascii=False), json.dumps(s.sentences, ensure_ascii=False),
+                     json.dumps(s.article_ids))
+                    for n, s in enumerate(publishing.stories)
+                ],
+            )
             self._db.execute("DELETE FROM publishing WHERE date = ?", (publishing.date.isoformat(),))
 
     def forget_publishing(self, date: dt.date) -> None:
@@ -141,7 +170,7 @@ class Record:
 
     def pending_publications(self) -> list[Publishing]:
         """Publications a run began and did not finish (killed between its renames and its commit)."""
-        rows = self._db.execute("SELECT date, files, articles FROM publishing ORDER BY date").fetchall()
+        rows = self._db.execute("SELECT date, files, articles, stories FROM publishing ORDER BY date").fetchall()
         return [
             Publishing(
                 date=dt.date.fromisoformat(date),
@@ -154,8 +183,30 @@ class Record:
                     for f in json.loads(files)
                 ),
                 articles=tuple((str(a), str(b), str(c)) for a, b, c in json.loads(articles)),
+                stories=tuple(_story_from_json(dt.date.fromisoformat(date), s) for s in json.loads(stories)),
             )
-            for date, files, articles in rows
+            for date, files, articles, stories in rows
+        ]
+
+    def stories_between(self, first: dt.date, before: dt.date) -> list[PublishedStory]:
+        """The stories briefed from ``first`` up to (not including) ``before``, oldest first."""
+        try:
+            rows = self._db.execute(
+                "SELECT date, title_ar, title_en, since, terms, sentences, articles FROM briefing_stories "
+                "WHERE date >= ? AND date < ? ORDER BY date, position",
+                (first.isoformat(), before.isoformat()),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            if self._read_only:  # a dry run over a record of an older schema (not upgraded read-only)
+                return []
+            raise
+        return [
+            PublishedStory(
+                dt.date.fromisoformat(day), title_ar, title_en, dt.date.fromisoformat(since),
+                tuple((str(t), float(w)) for t, w in json.loads(terms)), tuple(json.loads(sentences)),
+                tuple(json.loads(articles)),
+            )
+            for day, title_ar, title_en, since, terms, sentences, articles in rows
         ]
 
     def interrupted_run_dates(self, *, besides: int) -> set[dt.date]:

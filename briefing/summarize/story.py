@@ -9,14 +9,14 @@ a briefing (``seen`` carries what earlier stories used).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from briefing.arabic import split_sentences
 from briefing.arabic.tokenize import word_tokens
 from briefing.summarize import Budget, KeySentenceSelector
 from briefing.types import Article, Sentence, Story
 
-__all__ = ["REPEAT_OVERLAP", "StorySentences", "featured_points", "select_story_sentences"]
+__all__ = ["REPEAT_OVERLAP", "StorySentences", "featured_points", "has_news", "said_before", "select_story_sentences"]
 
 # A sentence whose words are this much covered by one already chosen says nothing new.
 # Copies differ by a word or two ("the sources added" / "the agency added"): the seeds'
@@ -77,13 +77,15 @@ def select_story_sentences(
 
 
 def featured_points(
-    selector: KeySentenceSelector, stories: list[Story], count: int, sentences: int, budget: Budget = NO_LIMIT
+    selector: KeySentenceSelector, stories: list[Story], count: int, sentences: int, budget: Budget = NO_LIMIT,
+    *, said: Iterable[str] = (),
 ) -> list[tuple[Story, list[tuple[Sentence, Article]]]]:
     """The first ``count`` stories that have something to say, each with up to ``sentences``
     key sentences; no sentence twice in the briefing. A story left with nothing new (earlier
     stories used all its sentences) is not featured: its articles are listed with the
-    others, and the next story takes its place."""
-    seen = StorySentences()
+    others, and the next story takes its place. ``said``: key sentences earlier briefings
+    published (the tracking window): a sentence that near-repeats one of them is not new."""
+    seen = said_before(said)
     featured: list[tuple[Story, list[tuple[Sentence, Article]]]] = []
     for story in stories:
         if len(featured) == count:
@@ -92,3 +94,24 @@ def featured_points(
         if points:
             featured.append((story, points))
     return featured
+
+
+def said_before(sentences: Iterable[str]) -> StorySentences:
+    """A memory of sentences already published (earlier briefings' key sentences)."""
+    seen = StorySentences()
+    for text in sentences:
+        words = frozenset(word_tokens(text))
+        if words:
+            seen.add(words)
+    return seen
+
+
+def has_news(story: Story, said: StorySentences) -> bool:
+    """Whether some sentence of the story says what ``said`` does not (a near-repeat by
+    ``REPEAT_OVERLAP`` is not news)."""
+    for member in story.members:
+        for text in split_sentences(member.article.body):
+            words = frozenset(word_tokens(text))
+            if words and not said.is_repeat(words):
+                return True
+    return False

@@ -186,9 +186,10 @@ def test_markdown_is_commonmark_with_no_html_links_or_images_from_articles(local
     assert not [t for t in inline if t.type == "image"]
     hrefs = [t.attrs["href"] for t in inline if t.type == "link_open"]
     assert hrefs == [f"{url}/article?a=1&b=%3C2%3E"] * len(hrefs) and hrefs  # only the real articles' links
-    # No headline starts a list or a heading of its own: one list of 3 story-article and
-    # other-article lines, and the contents list of 2.
-    assert [t.type for t in tokens].count("bullet_list_open") == 2
+    # No headline starts a list or a heading of its own: a list of each featured story's
+    # articles (a story of one article included: the index lists every article), the
+    # other articles' list, and the contents list of 2.
+    assert [t.type for t in tokens].count("bullet_list_open") == 3
     assert [t.type for t in tokens].count("ordered_list_open") == 1
     ours = ('<p class="', "</p>", '<div class="pair">', "</div>", '<span dir="rtl" lang="ar">', "</span>",
             '<span class="outlet">', '<span class="flags">', "<br>")

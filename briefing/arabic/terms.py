@@ -1,0 +1,75 @@
+"""Finding a reader's Arabic terms in text: ``اليمن`` in ``واليمن``, ``باليمن``, ``لليمن`` and
+``اليمني``; ``الحوثي`` in ``الحوثيين``; a phrase across its words.
+
+Both the terms and the text are folded by ``normalize_for_matching`` (hamza forms,
+alef maqsura, ta marbuta, diacritics), then a term matches a whole word written with
+the proclitics Arabic glues to it (و ف, then ب ك ل, then the article ال, which ل+ال
+writes ``لل``) and, on its last word, the endings of its relatives and plurals
+(nisba ي/ية, ين ون ات). A term without the article matches with it too (``حوثي`` finds
+``الحوثيين``). Endings are a closed list, not a prefix match: ``عدن`` must not find ``عدنان``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from briefing.arabic.normalize import normalize_for_matching
+
+__all__ = ["MAX_TERMS", "MAX_TERM_CHARS", "TermMatcher"]
+
+# A topic list is a handful of names; these bound what a configuration can make us compile.
+MAX_TERMS = 1000
+MAX_TERM_CHARS = 100
+
+_ARTICLE = "ال"
+# Endings of the last word (after the ta marbuta fold: ية is يه): relative adjective,
+# its feminine, sound plurals. Not the dual ان: ``عدن`` would find ``عدنان``.
+_ENDINGS = ("ي", "يه", "يين", "يون", "ين", "ون", "ات", "ه")
+_PREFIX = f"[وف]?(?:[بك]?{_ARTICLE}|لل|[بكل])?"
+
+
+class TermMatcher:
+    """Which of ``terms`` occur in a text, and how often (all of them in one regex pass)."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self.terms: dict[str, str] = {}
+        """Each term's folded form -> the term as given."""
+        for term in terms:
+            folded = normalize_for_matching(term)
+            if folded:
+                self.terms.setdefault(folded, term)
+        alternatives = sorted(self.terms, key=len, reverse=True)  # the longest phrase wins
+        self._by_group: list[str] = []
+        parts = []
+        for folded in alternatives:
+            words = folded.split()
+            first = words[0].removeprefix(_ARTICLE) if len(words[0]) > len(_ARTICLE) + 1 else words[0]
+            body = r"\s+".join(re.escape(w) for w in [first, *words[1:]])
+            parts.append(f"({body})")
+            self._by_group.append(self.terms[folded])
+        endings = "|".join(sorted(_ENDINGS, key=len, reverse=True))
+        self._pattern = (
+            re.compile(rf"(?<!\w){_PREFIX}(?:{'|'.join(parts)})(?:{endings})?(?!\w)") if parts else None
+        )
+
+    def __bool__(self) -> bool:
+        return self._pattern is not None
+
+    def occurrences(self, text: str, *, normalized: bool = False) -> list[str]:
+        """Each match in ``text`` (already folded, with ``normalized``), as the term given (in text order)."""
+        if self._pattern is None:
+            return []
+        found = []
+        for match in self._pattern.finditer(text if normalized else normalize_for_matching(text)):
+            group = next(i for i, value in enumerate(match.groups()) if value is not None)
+            found.append(self._by_group[group])
+        return found
+
+    def found(self, text: str, *, normalized: bool = False) -> set[str]:
+        return set(self.occurrences(text, normalized=normalized))
+
+    def masked(self, text: str) -> str:
+        """``text`` folded, with every occurrence of the terms blanked out."""
+        folded = normalize_for_matching(text)
+        return self._pattern.sub(" ", folded) if self._pattern is not None else folded

@@ -1,0 +1,177 @@
+"""Whether two articles report one event: a score from what they share, learned from labels.
+
+Vocabulary alone groups events of one kind: two road accidents, two regional offices'
+teacher interviews, two ministries' Eid receptions share most of their words. What tells
+one event is what is *specific* to it: the names, places and numbers few of the day's
+articles use, and whether the words of one article's headline are found in the other
+(a follow-up names the same case; another office's interviews name another town). Each
+candidate pair gets these features:
+
+1. cosine of headline-and-lead TF-IDF (``stories.story_vectors``), of whole texts, of headlines;
+2. how much of each headline's terms the other article uses (the lower and the higher side);
+3. how much of each article's *specific* terms (used by at most ``SPECIFIC_ARTICLES`` of the
+   day's articles) in headline and lead the other uses, and how many they share, at two
+   levels of rarity;
+4. the share of numbers of two digits or more in their leads that they have in common;
+
+and a logistic model turns them into the probability that the pair is one story (the same
+event, or a development of it). Its weights were fitted on 370 labelled cross-outlet pairs
+of 2015-07-23 (SaudiNewsNet; ``benchmarks/labels/``, ``benchmarks/story_pairs.py --fit``)
+and are checked on the 370 pairs of 2015-07-22 (figures in ``benchmarks/README.md``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+
+from briefing.arabic.tokenize import content_terms_of_texts, get_stemmer
+
+__all__ = ["EVENT_WEIGHTS", "FEATURE_NAMES", "ArticleTerms", "candidate_pairs", "event_scores", "pair_features"]
+
+# Specific terms: used by at most this many of the day's articles (a name, a place, a case),
+# at two levels: a person or a town (10), a team or a ministry (40).
+SPECIFIC_ARTICLES = (10, 40)
+# Words of the body that count as its lead.
+LEAD_WORDS = 60
+# Numbers of fewer digits are dates, days and ranks, shared by chance.
+MIN_NUMBER_DIGITS = 2
+_NUMBER = re.compile(r"\d+")
+
+FEATURE_NAMES = (
+    "cosine_lead", "cosine_text", "cosine_headline",
+    "headline_in_other_low", "headline_in_other_high",
+    "specific10_in_other_low", "specific10_in_other_high", "specific10_shared",
+    "specific40_in_other_low", "specific40_in_other_high", "specific40_shared",
+    "numbers_shared", "phrases_shared",
+)
+# Logistic weights of the features above, then the intercept (fitted, see the docstring).
+EVENT_WEIGHTS = (0.803, 1.109, 0.104, 1.292, 1.336, 1.013, 0.186, 1.013, 0.851, 0.85, 0.508, 0.647, 1.259, -3.96)
+# Candidate pairs: each article's nearest neighbours by either cosine, above this cosine.
+CANDIDATE_COSINE = 0.1
+NEIGHBOURS = 20
+SIMILARITY_BLOCK_ROWS = 1000
+PAIR_BLOCK = 20_000
+# Shared-specific counts are capped here before scaling to 0-1.
+SHARED_CAP = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleTerms:
+    """The day's articles as term sets, and how many articles use each term."""
+
+    headlines: list[frozenset[str]]
+    heads: list[frozenset[str]]
+    """Headline and lead."""
+    texts: list[frozenset[str]]
+    """Headline and whole body."""
+    numbers: list[frozenset[str]]
+    frequency: dict[str, int]
+    useful_headline: list[tuple[str, ...]]
+    """Headline terms that at least one other article uses."""
+    specific: list[list[tuple[str, ...]]]
+    """For each level of ``SPECIFIC_ARTICLES``: the headline-and-lead terms that level calls specific."""
+    phrases: list[frozenset[str]]
+    """Pairs of successive terms of headline and lead used by 2 to ``SPECIFIC_ARTICLES[0]``
+    articles: "Saif Al-Falasi", "Aden airport", "Al-Anad base"."""
+
+    @classmethod
+    def of(cls, titles: Sequence[str], bodies: Sequence[str]) -> ArticleTerms:
+        stem = get_stemmer("snowball")
+        headline_terms = content_terms_of_texts(list(titles), stem)
+        body_terms = content_terms_of_texts(list(bodies), stem)
+        leads = [" ".join(b.split()[:LEAD_WORDS]) for b in bodies]
+        lead_terms = content_terms_of_texts(leads, stem)
+        headlines = [frozenset(t) for t in headline_terms]
+        heads = [h | frozenset(t) for h, t in zip(headlines, lead_terms, strict=True)]
+        texts = [h | frozenset(t) for h, t in zip(headlines, body_terms, strict=True)]
+        frequency: dict[str, int] = {}
+        for terms in texts:
+            for term in terms:
+                frequency[term] = frequency.get(term, 0) + 1
+        numbers = [
+            frozenset(n for n in _NUMBER.findall(f"{t} {lead}") if len(n) >= MIN_NUMBER_DIGITS)
+            for t, lead in zip(titles, leads, strict=True)
+        ]
+        pairs_of = [
+            frozenset(f"{a} {b}" for run in (h, t) for a, b in pairwise(run))
+            for h, t in zip(headline_terms, lead_terms, strict=True)
+        ]
+        phrase_frequency: dict[str, int] = {}
+        for phrases in pairs_of:
+            for phrase in phrases:
+                phrase_frequency[phrase] = phrase_frequency.get(phrase, 0) + 1
+        rare = [frozenset(p for p in phrases if phrase_frequency[p] <= SPECIFIC_ARTICLES[0]) for phrases in pairs_of]
+        useful = [tuple(t for t in h if frequency.get(t, 0) >= 2) for h in headlines]
+        specific = [
+            [tuple(t for t in h if 2 <= frequency.get(t, 0) <= most) for h in heads] for most in SPECIFIC_ARTICLES
+        ]
+        return cls(headlines, heads, texts, numbers, frequency, useful, specific, rare)
+
+
+def candidate_pairs(*matrices: sparse.csr_matrix) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Pairs (i < j) among each article's ``NEIGHBOURS`` nearest by any of ``matrices`` (unit
+    rows), at ``CANDIDATE_COSINE`` or more, with their cosine in every matrix (one column
+    each). Bounded: at most ``NEIGHBOURS`` pairs per article and matrix, computed a block of
+    rows at a time."""
+    found: list[NDArray[np.int64]] = []
+    n = matrices[0].shape[0]
+    for matrix in matrices:
+        transposed = matrix.T.tocsc()
+        for start in range(0, n, SIMILARITY_BLOCK_ROWS):
+            block = (matrix[start : start + SIMILARITY_BLOCK_ROWS] @ transposed).tocoo()
+            rows, columns, values = block.row + start, block.col, block.data
+            keep = (columns != rows) & (values >= CANDIDATE_COSINE)
+            rows, columns, values = rows[keep], columns[keep], values[keep]
+            # Each row's best NEIGHBOURS: sorted by row, then by cosine, best first.
+            order = np.lexsort((-values, rows))
+            rows, columns = rows[order], columns[order]
+            starts = np.searchsorted(rows, rows, side="left")
+            near = (np.arange(len(rows)) - starts) < NEIGHBOURS
+            found.append(np.minimum(rows[near], columns[near]) * n + np.maximum(rows[near], columns[near]))
+    keys = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    first, second = keys // n, keys % n
+    cosines = np.column_stack([_row_dots(matrix, first, second) for matrix in matrices]) if len(keys) else np.zeros((0, len(matrices)))
+    return first.astype(np.int64), second.astype(np.int64), cosines
+
+
+def _row_dots(matrix: sparse.csr_matrix, first: NDArray[np.int64], second: NDArray[np.int64]) -> NDArray[np.float64]:
+    """The dot product of rows ``first[k]`` and ``second[k]`` for every k, in one sparse product."""
+    dots = np.empty(len(first))
+    for start in range(0, len(first), PAIR_BLOCK):
+        a, b = first[start : start + PAIR_BLOCK], second[start : start + PAIR_BLOCK]
+        dots[start : start + PAIR_BLOCK] = np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel()
+    return dots
+
+
+def pair_features(i: int, j: int, cosines: Sequence[float], terms: ArticleTerms) -> list[float]:
+    """The features of ``FEATURE_NAMES`` for articles ``i`` and ``j``."""
+
+    def covered(mine: tuple[str, ...], theirs: frozenset[str]) -> float:
+        return sum(1 for t in mine if t in theirs) / len(mine) if mine else 0.0
+
+    features = list(cosines)
+    a, b = covered(terms.useful_headline[i], terms.texts[j]), covered(terms.useful_headline[j], terms.texts[i])
+    features += [min(a, b), max(a, b)]
+    for level in range(len(SPECIFIC_ARTICLES)):
+        mine, theirs = terms.specific[level][i], terms.specific[level][j]
+        a, b = covered(mine, terms.texts[j]), covered(theirs, terms.texts[i])
+        shared = len(set(mine).intersection(theirs))
+        features += [min(a, b), max(a, b), min(shared, SHARED_CAP) / SHARED_CAP]
+    numbers_i, numbers_j = terms.numbers[i], terms.numbers[j]
+    features.append(len(numbers_i & numbers_j) / min(len(numbers_i), len(numbers_j)) if numbers_i and numbers_j else 0.0)
+    features.append(min(len(terms.phrases[i] & terms.phrases[j]), SHARED_CAP) / SHARED_CAP)
+    return features
+
+
+def event_scores(features: NDArray[np.float64], weights: Sequence[float] = EVENT_WEIGHTS) -> NDArray[np.float64]:
+    """The probability that each pair (a row of ``features``) is one story."""
+    w = np.asarray(weights, dtype=np.float64)
+    logits = features @ w[:-1] + w[-1]
+    return np.asarray(1.0 / (1.0 + np.exp(-logits)))
