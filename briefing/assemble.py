@@ -6,6 +6,7 @@ translate``) or none (``briefing status``) loads nothing more.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from briefing.translate import Decoder, TranslationEngine
 
 __all__ = [
+    "REPEAT_DAYS",
     "BriefingPlan",
     "Clock",
     "briefing_date",
@@ -97,6 +99,11 @@ def select_featured(config: Config, stories: list[Story]) -> list[tuple[Story, l
 
 Points = list[tuple[Sentence, Article]]
 
+# Days back a key sentence, once published, is not chosen again: a month covers a reader's
+# memory of the briefings (18 days replayed: none repeated; see benchmarks/README.md),
+# and costs a few thousand sentences compared.
+REPEAT_DAYS = 30
+
 
 @dataclass(frozen=True, slots=True)
 class BriefingPlan:
@@ -105,7 +112,7 @@ class BriefingPlan:
 
     featured: list[tuple[RankedStory, Points]]
     listed: list[RankedStory]
-    """Not featured, and carried by two outlets or more, or continuing an earlier story."""
+    """Not featured, and carried by two outlets or more."""
     others: list[StoryArticle]
     index_english: bool
     topics: tuple[str, ...]
@@ -157,14 +164,17 @@ def plan_briefing(
     config: Config, stories: list[Story], earlier: Sequence[PublishedStory], date: dt.date
 ) -> tuple[BriefingPlan, list[RankedStory]]:
     """The stories ranked for the reader (topics, coverage, continuations), and what the
-    briefing shows of them. A key sentence that near-repeats one of ``earlier`` (the
-    tracking window's briefings) is not new: a continuing story with nothing new is
-    listed ("no new developments"), not featured."""
+    briefing shows of them. ``earlier``: the stories of the last ``REPEAT_DAYS`` days'
+    briefings; those of the last ``stories.track_days`` days may be continued. A key
+    sentence that near-repeats one of theirs is not new: a continuing story with nothing
+    new is listed ("no new developments"), not featured."""
     from briefing.rank import rank_for_reader
     from briefing.summarize import Budget, get_selector
     from briefing.summarize.story import featured_points, has_news, said_before
 
-    ranked = rank_for_reader(stories, config.topics, earlier, date)
+    since = date - dt.timedelta(days=config.track_days)
+    tracked = [story for story in earlier if config.track_days and story.date >= since]
+    ranked = rank_for_reader(stories, config.topics, tracked, date)
     budget = Budget(max_sentences=config.max_sentences, max_words=config.max_words)
     said = [sentence for story in earlier for sentence in story.sentences]
     chosen = featured_points(
@@ -174,9 +184,13 @@ def plan_briefing(
     points = {id(story): found for story, found in chosen}
     featured = [(r, points[id(r.story)]) for r in ranked if id(r.story) in points]
     rest = [r for r in ranked if id(r.story) not in points]
-    listed = [r for r in rest if r.story.outlet_count >= 2 or r.continues is not None]
+    listed = [r for r in rest if r.story.outlet_count >= 2]
     in_listed = {id(r.story) for r in listed}
     others = [m for r in rest if id(r.story) not in in_listed for m in r.story.members]
+    # A story of one outlet, neither featured nor listed, is shown as its articles, not as a
+    # story: it is not marked as continuing anything (nor kept for tracking).
+    shown = {id(r.story) for r, _ in featured} | in_listed
+    ranked = [r if id(r.story) in shown or r.continues is None else dataclasses.replace(r, continues=None) for r in ranked]
     memory = said_before(said) if any(r.continues for r in listed) else None
     quiet = frozenset(id(r.story) for r in listed if r.continues and memory and not has_news(r.story, memory))
     plan = BriefingPlan(featured, listed, others, config.index_english, tuple(t.name for t in config.topics), quiet)

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from briefing.assemble import Clock, briefing_date, build_engine, open_decoder, plan_briefing, utc_now
+from briefing.assemble import REPEAT_DAYS, Clock, briefing_date, build_engine, open_decoder, plan_briefing, utc_now
 from briefing.config import Config, database_path
 from briefing.errors import AlreadyPublishedError, BriefingError, StoreError
 from briefing.ingest.sources import gather_articles
@@ -224,10 +224,10 @@ def _stories(gathered: Gathered, chosen: list[Article]) -> list[Story]:
 
 
 def _earlier_stories(config: Config, record: Record, date: dt.date) -> list[PublishedStory]:
-    """The stories of the briefings of the last ``stories.track_days`` days before ``date``."""
-    if not config.track_days:
-        return []
-    return record.stories_between(date - dt.timedelta(days=config.track_days), date)
+    """The stories of the briefings before ``date``: of the last ``stories.track_days`` days
+    (to link to), and of ``REPEAT_DAYS`` (whose key sentences are not given again)."""
+    days = max(config.track_days, REPEAT_DAYS)
+    return record.stories_between(date - dt.timedelta(days=days), date)
 
 
 def _store(step: Callable[[], T], database: Path) -> T:

@@ -283,6 +283,9 @@ def test_tracking_is_off_with_track_days_zero(config: Config, model: object, tmp
     write_day(inbox, dt.date(2015, 7, 22), {"a2.txt": ("Alpha", "رحلات تعود إلى مطار عدن", f"{OLD_2}\n\n{NEW_1}")})
     report = run_briefing(config, date=dt.date(2015, 7, 22), decoder=model)  # type: ignore[arg-type]
     assert report.stories[0]["continues"] is None
+    # What a briefing of the last 30 days said is still not said again.
+    markdown = report.markdown.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    assert re.findall(r'<p class="ar" dir="rtl" lang="ar">(.*?)</p>', markdown) == [NEW_1]
 
 
 # --- The compact rest -----------------------------------------------------------------------
@@ -393,3 +396,17 @@ def test_the_coverage_chart_marks_reports_and_reprints() -> None:
     assert chart.count('<circle') == 3 and chart.count('fill="#fff"') == 1  # Gamma only reprinted story 2
     assert "<title>2: Gamma &lt;b&gt; reprinted</title>" in chart and "<b>" not in chart
     assert coverage_chart(dataclasses.replace(made, stories=())) == ""
+
+
+def test_a_sentence_that_reprints_a_long_run_of_an_earlier_one_is_not_new() -> None:
+    from briefing.summarize.story import SentenceMarks, said_before
+
+    earlier = " ".join(f"قديم{n}" for n in range(30))
+    run = " ".join(f"قديم{n}" for n in range(5, 17))  # 12 words in a row of the earlier sentence
+    reprinted = f"{run} " + " ".join(f"جديد{n}" for n in range(8))  # 20 words: 12 of them old
+    fresh = " ".join(f"قديم{n}" for n in range(0, 30, 3)) + " " + " ".join(f"جديد{n}" for n in range(12))
+    memory = said_before([earlier])
+    marks = SentenceMarks(reprinted)
+    assert len(marks.words & SentenceMarks(earlier).words) < REPEAT_OVERLAP * len(marks.words)  # not by its words...
+    assert memory.is_repeat(marks)  # ... but by its runs of five
+    assert not memory.is_repeat(SentenceMarks(fresh))  # the same old words, scattered, with new ones

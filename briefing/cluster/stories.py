@@ -1,11 +1,12 @@
 """Stories: articles about the same event, across outlets.
 
-Each article becomes a TF-IDF vector of the stems of its headline (counted twice: the
-headline names the event) and its opening words (where Arabic news states who did what);
-two articles are linked when the cosine of their vectors is high and their dates, when
-both are known, are close. Groups are then built by average linkage: two groups merge
-only if their articles are, on average, similar enough, which stops the chaining that
-plain connected components suffer from (A like B, B like C, A nothing like C).
+``story_vectors`` makes each article a TF-IDF vector of the stems of its headline (counted
+twice: the headline names the event) and its opening words (where Arabic news states who
+did what), or of its whole text; ``events`` scores candidate pairs with them. Groups are
+then built by average linkage over those scores (``group_by_scores``): two groups merge
+only if their articles are, on average, likely enough one story, and their dates, when
+known, are close; this stops the chaining that plain connected components suffer from
+(A like B, B like C, A nothing like C).
 """
 
 from __future__ import annotations
@@ -20,11 +21,8 @@ from scipy import sparse
 from briefing.arabic.tokenize import content_terms_of_texts, get_stemmer
 
 __all__ = [
-    "LINK_COSINE",
-    "MERGE_AVERAGE_COSINE",
     "STORY_WINDOW_DAYS",
     "group_by_scores",
-    "group_by_similarity",
     "story_vectors",
     "within_window",
 ]
@@ -32,13 +30,6 @@ __all__ = [
 # Words of the body that go into an article's vector. The first ~100 words hold the
 # lead; later paragraphs drift into background that many different stories share.
 LEAD_WORDS = 100
-# Two articles are candidates for one story above this cosine, and two groups merge when
-# the mean cosine over all their cross pairs is above MERGE_AVERAGE_COSINE. Chosen by
-# reading the groups of 2015-07-21 (SaudiNewsNet) at 0.2-0.5: at 0.3/0.25 groups were one
-# event each (a visit, a match, an attack and its condemnations); lower values merged
-# different events of one kind (two football matches, two attacks); the seeds score 0.55.
-LINK_COSINE = 0.3
-MERGE_AVERAGE_COSINE = 0.25
 # Articles published further apart than this are different stories, however alike.
 STORY_WINDOW_DAYS = 3
 # Terms in more than this share of the day's articles ("said", "kingdom") link nothing,
@@ -49,8 +40,6 @@ MIN_ARTICLES_FOR_FREQUENCY_CAP = 50
 # shared by 500 articles names no one event, and each such term adds its count squared to
 # the pairs compared (a week of 20,000 articles reached 300 million pairs without it).
 MAX_DOCUMENT_COUNT = 500
-# Rows of the similarity matrix computed at a time: bounds memory to one block's pairs.
-SIMILARITY_BLOCK_ROWS = 1000
 
 
 def story_vectors(
@@ -84,71 +73,6 @@ def story_vectors(
     norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
-
-
-def group_by_similarity(
-    vectors: sparse.csr_matrix,
-    dates: Sequence[dt.date | None],
-    *,
-    link: float = LINK_COSINE,
-    merge: float = MERGE_AVERAGE_COSINE,
-    must_link: Sequence[tuple[int, int]] = (),
-) -> list[list[int]]:
-    """Groups of row indices (each row in exactly one group), by average linkage.
-
-    ``must_link`` pairs (reprints: articles sharing paragraphs) are joined first, whatever
-    their text; the caller keeps them within the date window.
-    """
-    n = vectors.shape[0]
-    pairs = sorted(_linked_pairs(vectors, link), key=lambda p: (-p[0], p[1], p[2]))
-    parent = list(range(n))
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    # Each group's sum of unit vectors: the mean cosine over all cross pairs of two groups
-    # is the dot product of their sums over the product of their sizes, so a merge test
-    # costs the terms of two groups, not the product of their sizes.
-    sums: dict[int, sparse.csr_matrix] = {}
-
-    # ... and its earliest and latest known dates, for the window test.
-    spans: dict[int, tuple[dt.date, dt.date]] = {i: (day, day) for i, day in enumerate(dates) if day is not None}
-
-    def group_sum(r: int) -> sparse.csr_matrix:
-        return sums[r] if r in sums else vectors[r]
-
-    def within(a: int, b: int) -> bool:
-        if a not in spans or b not in spans:
-            return True
-        (first_a, last_a), (first_b, last_b) = spans[a], spans[b]
-        return (max(last_a, last_b) - min(first_a, first_b)).days <= STORY_WINDOW_DAYS
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(a: int, b: int) -> None:
-        if len(members[a]) < len(members[b]):
-            a, b = b, a
-        sums[a] = group_sum(a) + group_sum(b)
-        sums.pop(b, None)
-        if b in spans:
-            first, last = spans.pop(b)
-            spans[a] = (min(first, spans[a][0]), max(last, spans[a][1])) if a in spans else (first, last)
-        parent[b] = a
-        members[a].extend(members.pop(b))
-
-    for a, b in must_link:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            union(ra, rb)
-    for _, a, b in pairs:
-        ra, rb = root(a), root(b)
-        if ra == rb or not within(ra, rb):
-            continue
-        mean = float(group_sum(ra).multiply(group_sum(rb)).sum()) / (len(members[ra]) * len(members[rb]))
-        if mean >= merge:
-            union(ra, rb)
-    return sorted((sorted(group) for group in members.values()), key=lambda g: g[0])
 
 
 def group_by_scores(
@@ -213,18 +137,6 @@ def group_by_scores(
         if between[ra].get(rb, 0.0) / (len(members[ra]) * len(members[rb])) >= merge:
             union(ra, rb)
     return sorted((sorted(group) for group in members.values()), key=lambda g: g[0])
-
-
-def _linked_pairs(vectors: sparse.csr_matrix, link: float) -> list[tuple[float, int, int]]:
-    """(cosine, i, j) for i < j and cosine >= ``link``, a block of rows at a time."""
-    transposed = vectors.T.tocsc()
-    pairs: list[tuple[float, int, int]] = []
-    for start in range(0, vectors.shape[0], SIMILARITY_BLOCK_ROWS):
-        block = (vectors[start : start + SIMILARITY_BLOCK_ROWS] @ transposed).tocoo()
-        rows = block.row + start
-        keep = (block.col > rows) & (block.data >= link)
-        pairs.extend(zip(block.data[keep].tolist(), rows[keep].tolist(), block.col[keep].tolist(), strict=True))
-    return pairs
 
 
 def within_window(days: Sequence[dt.date | None]) -> bool:

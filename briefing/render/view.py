@@ -262,7 +262,8 @@ def coverage_chart(briefing: Briefing) -> str:
                 mark = (number, article.outlet_key)
                 marks[mark] = marks.get(mark, False) or own
     columns = list(outlets)
-    width = _LABEL_WIDTH + _COLUMN * len(columns) + 8
+    # The outlets' names slant up and to the right: the last one needs room past its column.
+    width = _LABEL_WIDTH + _COLUMN * len(columns) + _HEAD * 2 // 3
     height = _HEAD + _ROW * len(briefing.stories) + 4
     parts = [
         (
@@ -279,7 +280,8 @@ def coverage_chart(briefing: Briefing) -> str:
     for number in range(1, len(briefing.stories) + 1):
         y = _HEAD + _ROW * (number - 1) + _ROW / 2
         parts.append(f'<text x="{_LABEL_WIDTH - 8}" y="{y + 4:.0f}" font-size="10" text-anchor="end">{number}</text>')
-        parts.append(f'<line x1="{_LABEL_WIDTH}" y1="{y:.0f}" x2="{width - 4}" y2="{y:.0f}" stroke="#ddd" stroke-width="0.5"/>')
+        right = _LABEL_WIDTH + _COLUMN * len(columns)
+        parts.append(f'<line x1="{_LABEL_WIDTH}" y1="{y:.0f}" x2="{right}" y2="{y:.0f}" stroke="#ddd" stroke-width="0.5"/>')
         for c, column in enumerate(columns):
             if (number, column) not in marks:
                 continue
