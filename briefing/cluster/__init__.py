@@ -27,7 +27,7 @@ from briefing.cluster.copies import near_duplicate_pairs
 from briefing.cluster.events import ArticleTerms, candidate_pairs, event_scores, pair_features
 from briefing.cluster.reprints import paragraph_shingles, paragraphs_of, shared_paragraph_counts
 from briefing.cluster.shingles import shingle_hashes
-from briefing.cluster.stories import group_by_scores, story_vectors, within_window
+from briefing.cluster.stories import group_by_scores, story_vectors, tfidf_rows, within_window
 from briefing.types import Article, Story, StoryArticle
 
 __all__ = ["find_stories", "rank_stories"]
@@ -135,12 +135,12 @@ def event_pair_scores(
     titles: Sequence[str], bodies: Sequence[str], vectors: sparse.csr_matrix
 ) -> dict[tuple[int, int], float]:
     """The probability that each candidate pair of articles is one story (``events``)."""
-    text_vectors = story_vectors(titles, bodies, lead_words=None, headline_copies=1)
-    headline_vectors = story_vectors(titles, [""] * len(titles), lead_words=0, headline_copies=1)
+    terms = ArticleTerms.of(titles, bodies)  # each text stemmed once, for the vectors too
+    text_vectors = tfidf_rows([[*h, *b] for h, b in zip(terms.headline_terms, terms.body_terms, strict=True)])
+    headline_vectors = tfidf_rows(terms.headline_terms)
     first, second, cosines = candidate_pairs(vectors, text_vectors, headline_vectors)
     if not len(first):
         return {}
-    terms = ArticleTerms.of(titles, bodies)
     pairs = list(zip(first.tolist(), second.tolist(), strict=True))
     features = np.array([pair_features(i, j, c, terms) for (i, j), c in zip(pairs, cosines.tolist(), strict=True)])
     return dict(zip(pairs, event_scores(features).tolist(), strict=True))

@@ -24,6 +24,7 @@ __all__ = [
     "STORY_WINDOW_DAYS",
     "group_by_scores",
     "story_vectors",
+    "tfidf_rows",
     "within_window",
 ]
 
@@ -52,18 +53,20 @@ def story_vectors(
         "\n".join([t] * headline_copies + [" ".join(b.split()[:lead_words])])
         for t, b in zip(titles, bodies, strict=True)
     ]
-    term_lists = content_terms_of_texts(texts, stem)
+    return tfidf_rows(content_terms_of_texts(texts, stem))
+
+
+def tfidf_rows(term_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+    """Unit TF-IDF rows (texts x terms) of texts given as their terms."""
     vocabulary: dict[str, int] = {}
     columns = np.fromiter(
         (vocabulary.setdefault(term, len(vocabulary)) for term in chain.from_iterable(term_lists)), dtype=np.int64
     )
-    rows = np.repeat(np.arange(len(texts)), [len(t) for t in term_lists])
-    counts = sparse.csr_matrix(
-        (np.ones(len(columns)), (rows, columns)), shape=(len(texts), max(len(vocabulary), 1))
-    )
+    n = len(term_lists)
+    rows = np.repeat(np.arange(n), [len(t) for t in term_lists])
+    counts = sparse.csr_matrix((np.ones(len(columns)), (rows, columns)), shape=(n, max(len(vocabulary), 1)))
     counts.sum_duplicates()
     frequency = np.bincount(counts.indices, minlength=counts.shape[1])
-    n = len(texts)
     idf = np.log((n + 1) / (frequency + 1)) + 1.0
     idf[frequency < 2] = 0.0  # a term of one article links nothing
     if n >= MIN_ARTICLES_FOR_FREQUENCY_CAP:
