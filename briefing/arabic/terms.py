@@ -5,8 +5,10 @@ Both the terms and the text are folded by ``normalize_for_matching`` (hamza form
 alef maqsura, ta marbuta, diacritics), then a term matches a whole word written with
 the proclitics Arabic glues to it (و ف, then ب ك ل, then the article ال, which ل+ال
 writes ``لل``) and, on its last word, the endings of its relatives and plurals
-(nisba ي/ية, ين ون ات). A term without the article matches with it too (``حوثي`` finds
-``الحوثيين``). Endings are a closed list, not a prefix match: ``عدن`` must not find ``عدنان``.
+(nisba ي/ية, ين ون ات). A term written with the article is found only with it (``اليمن``
+never finds ``فيمن``, "among those who"); one written without it is found with or without
+(``حوثي`` finds ``الحوثيين``). Endings are a closed list, not a prefix match: ``عدن`` must
+not find ``عدنان``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ _ARTICLE = "ال"
 # Endings of the last word (after the ta marbuta fold: ية is يه): relative adjective,
 # its feminine, sound plurals. Not the dual ان: ``عدن`` would find ``عدنان``.
 _ENDINGS = ("ي", "يه", "يين", "يون", "ين", "ون", "ات", "ه")
-_PREFIX = f"[وف]?(?:[بك]?{_ARTICLE}|لل|[بكل])?"
+# What may be glued before a term: و ف, then ب ك with the article, or ل+ال written لل, or ب ك ل.
+_WITH_ARTICLE = f"[وف]?(?:[بك]?{_ARTICLE}|لل)"
+_ANY_PREFIX = f"[وف]?(?:[بك]?{_ARTICLE}|لل|[بكل])?"
 
 
 class TermMatcher:
@@ -44,13 +48,19 @@ class TermMatcher:
         parts = []
         for folded in alternatives:
             words = folded.split()
-            first = words[0].removeprefix(_ARTICLE) if len(words[0]) > len(_ARTICLE) + 1 else words[0]
+            first = words[0]
+            if first.startswith(_ARTICLE) and len(first) > len(_ARTICLE) + 1:
+                # Written with the article: found only with it ("اليمن", "واليمن", "لليمن"),
+                # never as bare letters ("فيمن", "among those who").
+                prefix, first = _WITH_ARTICLE, first.removeprefix(_ARTICLE)
+            else:
+                prefix = _ANY_PREFIX  # "حوثي" finds "الحوثيين" and "حوثيون"
             body = r"\s+".join(re.escape(w) for w in [first, *words[1:]])
-            parts.append(f"({body})")
+            parts.append(f"{prefix}({body})")
             self._by_group.append(self.terms[folded])
         endings = "|".join(sorted(_ENDINGS, key=len, reverse=True))
         self._pattern = (
-            re.compile(rf"(?<!\w){_PREFIX}(?:{'|'.join(parts)})(?:{endings})?(?!\w)") if parts else None
+            re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?:{endings})?(?!\w)") if parts else None
         )
 
     def __bool__(self) -> bool:
@@ -69,7 +79,4 @@ class TermMatcher:
     def found(self, text: str, *, normalized: bool = False) -> set[str]:
         return set(self.occurrences(text, normalized=normalized))
 
-    def masked(self, text: str) -> str:
-        """``text`` folded, with every occurrence of the terms blanked out."""
-        folded = normalize_for_matching(text)
-        return self._pattern.sub(" ", folded) if self._pattern is not None else folded
+

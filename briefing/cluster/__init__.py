@@ -39,7 +39,7 @@ COPY_SHINGLE_WORDS = 4
 MIN_PARAGRAPHS_TO_LINK = 2
 # Average linkage over the event scores (``events``): pairs from LINK_SCORE up are tried,
 # best first; two groups merge when their mean pair score is at least MERGE_SCORE (a pair
-# not scored counts 0). Chosen on the labelled pairs of 2015-07-23 (benchmarks/README.md).
+# not scored counts 0). Chosen on the labelled pairs of 2015-07-23 and 07-24 (benchmarks/README.md).
 LINK_SCORE = 0.5
 MERGE_SCORE = 0.25
 # An article with at least this share of its paragraphs shared with a longer article of
@@ -96,7 +96,6 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
     for (p, q), count in sorted(shared.items()):
         shares[p].append((unique[standing[q]].label, count))
         shares[q].append((unique[standing[p]].label, count))
-    reprints = _reprints(shared, [len(paragraph_hashes[i]) for i in standing])
 
     # 3. Stories. Articles sharing several paragraphs are one story whatever their wording
     # (one shared paragraph may be an agency's standard background, told in many stories).
@@ -110,6 +109,12 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
     )
     scores = event_pair_scores(titles, bodies, vectors)
     groupings = group_by_scores(len(standing), scores, dates, link=LINK_SCORE, merge=MERGE_SCORE, must_link=reprinted)
+    # A reprint is a reprint of an article of its own story (not of one of another day or event).
+    story_of = {k: number for number, group in enumerate(groupings) for k in group}
+    reprints = _reprints(
+        {pair: count for pair, count in shared.items() if story_of[pair[0]] == story_of[pair[1]]},
+        [len(paragraph_hashes[i]) for i in standing],
+    )
     stories = []
     for group in groupings:
         # Most central first: the article most like the rest of its story stands for it.

@@ -14,10 +14,13 @@ candidate pair gets these features:
    levels of rarity;
 4. the share of numbers of two digits or more in their leads that they have in common;
 
+5. the share of rare pairs of successive terms (used by at most 10 articles) they share;
+
 and a logistic model turns them into the probability that the pair is one story (the same
-event, or a development of it). Its weights were fitted on 370 labelled cross-outlet pairs
-of 2015-07-23 (SaudiNewsNet; ``benchmarks/labels/``, ``benchmarks/story_pairs.py --fit``)
-and are checked on the 370 pairs of 2015-07-22 (figures in ``benchmarks/README.md``).
+event, or a development of it). Its weights were fitted on 740 labelled cross-outlet pairs
+of 2015-07-23 and 2015-07-24 (SaudiNewsNet; ``benchmarks/labels/``,
+``benchmarks/story_pairs.py --fit``) and are checked on the 370 pairs of 2015-07-22
+(figures in ``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -135,7 +138,7 @@ def candidate_pairs(*matrices: sparse.csr_matrix) -> tuple[NDArray[np.int64], ND
         transposed = matrix.T.tocsc()
         for start in range(0, n, SIMILARITY_BLOCK_ROWS):
             block = (matrix[start : start + SIMILARITY_BLOCK_ROWS] @ transposed).tocoo()
-            rows, columns, values = block.row + start, block.col, block.data
+            rows, columns, values = block.row.astype(np.int64) + start, block.col.astype(np.int64), block.data
             keep = (columns != rows) & (values >= CANDIDATE_COSINE)
             rows, columns, values = rows[keep], columns[keep], values[keep]
             # Each row's best NEIGHBOURS: sorted by row, then by cosine, best first.

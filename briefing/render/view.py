@@ -178,15 +178,16 @@ def flag_labels(translation: Translation) -> list[str]:
 
 def counts_line(briefing: Briefing) -> str:
     """"2 articles from 2 outlets; 1 top story, 0 other articles listed." (plain text);
-    with other stories: "...; 10 top stories, 212 other stories, 2,401 single-outlet articles listed." """
+    with other stories: "...; 10 top stories, 212 other stories, 2,401 single-outlet articles." """
     articles, outlets = len(briefing.articles), briefing.outlet_count
     stories = plural(len(briefing.stories), "top story", "top stories")
     if not briefing.listed:
         return f"{plural(articles, 'article')} from {plural(outlets, 'outlet')}; {stories}, {plural(len(briefing.others), 'other article')} listed."
+    single = sum(1 + len(listed.member.copies) for listed in briefing.others)
     return (
         f"{plural(articles, 'article')} from {plural(outlets, 'outlet')}; {stories}, "
         f"{plural(len(briefing.listed), 'other story', 'other stories')}, "
-        f"{plural(len(briefing.others), 'single-outlet article')} listed."
+        f"{plural(single, 'single-outlet article')}."
     )
 
 

@@ -43,14 +43,18 @@ class SentenceMarks:
 
 
 class StorySentences:
-    """Remembers the sentences of a briefing so far, so none is chosen twice."""
+    """Remembers the sentences said so far (this briefing's, and earlier briefings'), so
+    none is said twice."""
 
     def __init__(self) -> None:
         self._said: list[SentenceMarks] = []
+        self._earlier: list[SentenceMarks] = []
 
     def is_repeat(self, marks: SentenceMarks) -> bool:
-        """Most of its words (or of an earlier sentence's) already said, an exact repeat
-        included, or half of its (or the earlier one's) 5-word runs."""
+        """Said already. Against this briefing's sentences: most of its words, or of the
+        other's (copies differ either way), or half of either's 5-word runs. Against an
+        earlier briefing's: most of *its own* words or runs, so a short sentence said once
+        does not hold back, for a month, every longer one that quotes it."""
         words, shingles = marks.words, marks.shingles
         for other in self._said:
             if len(words & other.words) >= REPEAT_OVERLAP * min(len(words), len(other.words)):
@@ -58,10 +62,15 @@ class StorySentences:
             fewest = min(len(shingles), len(other.shingles))
             if fewest and len(shingles & other.shingles) >= REPEAT_SHINGLE_SHARE * fewest:
                 return True
+        for other in self._earlier:
+            if len(words & other.words) >= REPEAT_OVERLAP * len(words):
+                return True
+            if shingles and len(shingles & other.shingles) >= REPEAT_SHINGLE_SHARE * len(shingles):
+                return True
         return False
 
-    def add(self, marks: SentenceMarks) -> None:
-        self._said.append(marks)
+    def add(self, marks: SentenceMarks, *, earlier: bool = False) -> None:
+        (self._earlier if earlier else self._said).append(marks)
 
 
 def select_story_sentences(
@@ -127,7 +136,7 @@ def said_before(sentences: Iterable[str]) -> StorySentences:
     for text in sentences:
         marks = SentenceMarks(text)
         if marks.words:
-            seen.add(marks)
+            seen.add(marks, earlier=True)
     return seen
 
 
