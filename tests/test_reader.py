@@ -448,3 +448,12 @@ def test_candidate_pairs_hold_past_46341_articles() -> None:
     first, second, cosines = candidate_pairs(matrix)
     assert len(first) == n - 1 and (first >= 0).all()
     assert (second - first == 1).all() and np.allclose(cosines[:, 0], 0.5)
+
+
+def test_topics_sharing_a_term_both_take_the_story() -> None:
+    gulf = Topic("Gulf", ("الخليج", "اليمن"))
+    matcher = TopicMatcher([YEMEN, gulf, Topic("Gold", ("الذهب",))])
+    assert matcher.topics_of(story_of(article("المقاومة تتقدم في اليمن", LONG_OTHER))) == ("Yemen", "Gulf")
+    assert matcher.topics_of(story_of(article("الذهب يهوي", LONG_OTHER))) == ("Gold",)
+    excluded = TopicMatcher([dataclasses.replace(YEMEN, exclude=("الهلال",)), gulf])
+    assert excluded.topics_of(story_of(article("الهلال يبدأ معسكره في اليمن", LONG_OTHER))) == ("Gulf",)

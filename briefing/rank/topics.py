@@ -17,8 +17,9 @@ twice in their text but not in headline or lead, none was about Yemen.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from briefing.arabic.normalize import normalize_for_matching
 from briefing.arabic.terms import TermMatcher
 from briefing.types import Article, Story, Topic
 
@@ -34,38 +35,51 @@ MIN_ARTICLE_SHARE = 1 / 3
 
 
 class TopicMatcher:
-    """The reader's topics, compiled once per run."""
+    """The reader's topics, compiled once per run: all their terms in one pattern, so a text
+    is read once whatever the number of topics (100 topics over 2015-07-21's 1,982 stories:
+    3.3 s, against 12 s with a pattern per topic). The longest term found wins where two
+    overlap, across topics too: "الاتفاق النووي" of one topic is not also "النووي" of another."""
 
     def __init__(self, topics: Sequence[Topic]) -> None:
         self.topics = tuple(topics)
-        self._terms = [TermMatcher(topic.terms) for topic in self.topics]
-        self._exclude = [TermMatcher(topic.exclude) for topic in self.topics]
+        self._terms = TermMatcher(term for topic in self.topics for term in topic.terms)
+        self._exclude = TermMatcher(term for topic in self.topics for term in topic.exclude)
+        self._topics_of_term = _topics_of_terms(self.topics, lambda topic: topic.terms)
+        self._topics_of_exclude = _topics_of_terms(self.topics, lambda topic: topic.exclude)
 
     def topics_of(self, story: Story) -> tuple[str, ...]:
         """The names of the topics ``story`` is in, in the configuration's order."""
         if not self.topics:
             return ()
         articles = story.articles
-        heads = [_head(a) for a in articles]
-        leads = [_lead(a) for a in articles]
         needed = max(1, math.ceil(MIN_ARTICLE_SHARE * len(articles)))
-        names = []
-        for topic, terms, exclude in zip(self.topics, self._terms, self._exclude, strict=True):
-            if exclude and any(exclude.found(head) for head in heads):
-                continue
-            matching = sum(
-                1 for article, lead in zip(articles, leads, strict=True)
-                if terms.found(article.title) or len(terms.occurrences(lead)) >= MIN_LEAD_MENTIONS
-            )
-            if matching >= needed:
-                names.append(topic.name)
-        return tuple(names)
+        excluded: set[int] = set()
+        matching = [0] * len(self.topics)
+        for article in articles:
+            title, lead = normalize_for_matching(article.title), normalize_for_matching(_lead(article))
+            if self._exclude:
+                for term in self._exclude.occurrences(f"{title}\n{lead}", normalized=True):
+                    excluded.update(self._topics_of_exclude[normalize_for_matching(term)])
+            in_title = {n for t in self._terms.found(title, normalized=True) for n in self._topics_of_term[normalize_for_matching(t)]}
+            in_lead = [n for t in self._terms.occurrences(lead, normalized=True) for n in self._topics_of_term[normalize_for_matching(t)]]
+            for number in range(len(self.topics)):
+                if number in in_title or in_lead.count(number) >= MIN_LEAD_MENTIONS:
+                    matching[number] += 1
+        return tuple(
+            topic.name for number, topic in enumerate(self.topics) if number not in excluded and matching[number] >= needed
+        )
+
+
+def _topics_of_terms(topics: Sequence[Topic], terms_of: Callable[[Topic], Sequence[str]]) -> dict[str, list[int]]:
+    """Each folded term -> the numbers of the topics that name it."""
+    found: dict[str, list[int]] = {}
+    for number, topic in enumerate(topics):
+        for term in terms_of(topic):
+            numbers = found.setdefault(normalize_for_matching(term), [])
+            if number not in numbers:
+                numbers.append(number)
+    return found
 
 
 def _lead(article: Article) -> str:
     return " ".join(article.body.split()[:LEAD_WORDS])
-
-
-def _head(article: Article) -> str:
-    """Headline and lead."""
-    return f"{article.title}\n{_lead(article)}"
