@@ -78,7 +78,7 @@ def score(labels_path: Path, data: Path, *, errors: bool = False) -> dict[str, o
 def labelled_features(labels_path: Path, data: Path) -> tuple[list[list[float]], list[bool]]:
     """The ``cluster.events`` features of each labelled pair, and whether it is one story."""
     from briefing.cluster.events import ArticleTerms, pair_features
-    from briefing.cluster.stories import story_vectors, tfidf_rows
+    from briefing.cluster.stories import story_vectors
     from briefing.ingest.textfiles import read_folder
 
     rows = [json.loads(line) for line in labels_path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -90,11 +90,7 @@ def labelled_features(labels_path: Path, data: Path) -> tuple[list[list[float]],
     titles, bodies = [a.title for a in articles], [a.body for a in articles]
     # The vectors and features exactly as find_stories makes them (cluster.event_pair_scores).
     terms = ArticleTerms.of(titles, bodies)
-    matrices = (
-        story_vectors(titles, bodies),
-        tfidf_rows([[*h, *b] for h, b in zip(terms.headline_terms, terms.body_terms, strict=True)]),
-        tfidf_rows(terms.headline_terms),
-    )
+    matrices = (story_vectors(titles, bodies), *terms.vectors())
     index = {a.url: n for n, a in enumerate(articles)}
     features, truth = [], []
     for row in rows:

@@ -87,14 +87,19 @@ def build_engine(config: Config, decoder: Decoder, connection: sqlite3.Connectio
     return TranslationEngine(decoder, glossary=glossary, memory=memory, min_confidence=config.min_confidence)
 
 
-def select_featured(config: Config, stories: list[Story]) -> list[tuple[Story, list[tuple[Sentence, Article]]]]:
+def select_featured(
+    config: Config, stories: list[Story], *, said: Sequence[str] = ()
+) -> list[tuple[Story, list[tuple[Sentence, Article]]]]:
     """The featured stories (``stories.featured``) and their key sentences, by the
-    configured selector and budget (``summarize.story.featured_points``)."""
+    configured selector and budget (``summarize.story.featured_points``); none of ``said``
+    (earlier briefings' key sentences) is given again."""
     from briefing.summarize import Budget, get_selector
     from briefing.summarize.story import featured_points
 
     budget = Budget(max_sentences=config.max_sentences, max_words=config.max_words)
-    return featured_points(get_selector(config.summarizer), stories, config.featured_stories, config.story_sentences, budget)
+    return featured_points(
+        get_selector(config.summarizer), stories, config.featured_stories, config.story_sentences, budget, said=said
+    )
 
 
 Points = list[tuple[Sentence, Article]]
@@ -155,32 +160,20 @@ class BriefingPlan:
             for r, sentences in shown
         ]
 
-    @property
-    def ranked(self) -> list[RankedStory]:
-        return [r for r, _ in self.featured] + self.listed
-
 
 def plan_briefing(
-    config: Config, stories: list[Story], earlier: Sequence[PublishedStory], date: dt.date
+    config: Config, stories: list[Story], tracked: Sequence[PublishedStory], said: Sequence[str], date: dt.date
 ) -> tuple[BriefingPlan, list[RankedStory]]:
-    """The stories ranked for the reader (topics, coverage, continuations), and what the
-    briefing shows of them. ``earlier``: the stories of the last ``REPEAT_DAYS`` days'
-    briefings; those of the last ``stories.track_days`` days may be continued. A key
-    sentence that near-repeats one of theirs is not new: a continuing story with nothing
-    new is listed ("no new developments"), not featured."""
+    """The stories ranked for the reader (topics, coverage, continuations of ``tracked``,
+    the stories of the last ``stories.track_days`` days' briefings), and what the briefing
+    shows of them. A key sentence that near-repeats one of ``said`` (the last
+    ``REPEAT_DAYS`` days' key sentences) is not new: a continuing story with nothing new is
+    listed ("no new developments"), not featured."""
     from briefing.rank import rank_for_reader
-    from briefing.summarize import Budget, get_selector
-    from briefing.summarize.story import featured_points, has_news, said_before
+    from briefing.summarize.story import has_news, said_before
 
-    since = date - dt.timedelta(days=config.track_days)
-    tracked = [story for story in earlier if config.track_days and story.date >= since]
     ranked = rank_for_reader(stories, config.topics, tracked, date)
-    budget = Budget(max_sentences=config.max_sentences, max_words=config.max_words)
-    said = [sentence for story in earlier for sentence in story.sentences]
-    chosen = featured_points(
-        get_selector(config.summarizer), [r.story for r in in_turns(ranked, config.topics)], config.featured_stories,
-        config.story_sentences, budget, said=said,
-    )
+    chosen = select_featured(config, [r.story for r in in_turns(ranked, config.topics)], said=said)
     points = {id(story): found for story, found in chosen}
     featured = [(r, points[id(r.story)]) for r in ranked if id(r.story) in points]
     rest = [r for r in ranked if id(r.story) not in points]

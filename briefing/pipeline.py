@@ -151,9 +151,9 @@ def _brief(
     # 3. Stories: copies collapsed, reprints found, articles grouped; ranked for the reader
     # (topics, independent coverage) and linked to the stories of the last days' briefings.
     stories = _stories(gathered, included)
-    earlier = _earlier_stories(config, record, date) if stories else []
+    tracked, said = _earlier(config, record, date) if stories else ([], [])
     # 4. Key sentences of the featured stories (none that an earlier briefing said).
-    plan, ranked = plan_briefing(config, stories, earlier, date) if stories else (None, [])
+    plan, ranked = plan_briefing(config, stories, tracked, said, date) if stories else (None, [])
     selected = sum(len(points) for _, points in plan.featured) if plan else 0
     report = RunReport(
         date=date, articles_read=gathered.read_count, articles_new=len(new), skipped=tuple(gathered.skipped),
@@ -203,8 +203,8 @@ def _dry_run(config: Config, date: dt.date, choice: ArticleChoice) -> RunReport:
         chosen = gathered.articles if (choice.everything or choice.since) else new
         with no_network():
             stories = _stories(gathered, chosen)
-            earlier = _earlier_stories(config, record, date) if stories and record is not None else []
-            plan, ranked = plan_briefing(config, stories, earlier, date) if stories else (None, [])
+            tracked, said = _earlier(config, record, date) if stories and record is not None else ([], [])
+            plan, ranked = plan_briefing(config, stories, tracked, said, date) if stories else (None, [])
     return RunReport(
         date=date, articles_read=gathered.read_count, articles_new=len(new), skipped=tuple(gathered.skipped),
         sentences_selected=sum(len(points) for _, points in plan.featured) if plan else 0,
@@ -223,11 +223,13 @@ def _stories(gathered: Gathered, chosen: list[Article]) -> list[Story]:
     return find_stories([*chosen, *(c for c in gathered.copies if c.id in ids)])
 
 
-def _earlier_stories(config: Config, record: Record, date: dt.date) -> list[PublishedStory]:
-    """The stories of the briefings before ``date``: of the last ``stories.track_days`` days
-    (to link to), and of ``REPEAT_DAYS`` (whose key sentences are not given again)."""
-    days = max(config.track_days, REPEAT_DAYS)
-    return record.stories_between(date - dt.timedelta(days=days), date)
+def _earlier(config: Config, record: Record, date: dt.date) -> tuple[list[PublishedStory], list[str]]:
+    """From the briefings before ``date``: the stories of the last ``stories.track_days``
+    days (a new story may continue one), and the key sentences of the last ``REPEAT_DAYS``
+    (or more, with a longer tracking window), not given again."""
+    tracked = record.stories_between(date - dt.timedelta(days=config.track_days), date) if config.track_days else []
+    said = record.key_sentences_between(date - dt.timedelta(days=max(config.track_days, REPEAT_DAYS)), date)
+    return tracked, said
 
 
 def _store(step: Callable[[], T], database: Path) -> T:

@@ -133,6 +133,12 @@ class Story:
         """The latest publication date of its articles, if any is known."""
         return max((a.published for a in self.articles if a.published is not None), default=None)
 
+    @property
+    def coverage_key(self) -> tuple[int, int, int]:
+        """Sorts stories best first: most independent outlets, then most articles, then the latest."""
+        latest = self.latest
+        return (-self.independent_outlet_count, -self.article_count, -(latest.toordinal() if latest else 0))
+
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -214,7 +220,6 @@ class Continuation:
     """The English headline it was last briefed under."""
     day: int
     """Which day of the story this is: 2 the day after it was first briefed."""
-    previous: PublishedStory
 
 
 @dataclass(frozen=True, slots=True)

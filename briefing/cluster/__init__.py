@@ -27,7 +27,7 @@ from briefing.cluster.copies import near_duplicate_pairs
 from briefing.cluster.events import ArticleTerms, candidate_pairs, event_scores, pair_features
 from briefing.cluster.reprints import paragraph_shingles, paragraphs_of, shared_paragraph_counts
 from briefing.cluster.shingles import shingle_hashes
-from briefing.cluster.stories import group_by_scores, story_vectors, tfidf_rows, within_window
+from briefing.cluster.stories import group_by_scores, story_vectors, within_window
 from briefing.types import Article, Story, StoryArticle
 
 __all__ = ["find_stories", "rank_stories"]
@@ -141,9 +141,7 @@ def event_pair_scores(
 ) -> dict[tuple[int, int], float]:
     """The probability that each candidate pair of articles is one story (``events``)."""
     terms = ArticleTerms.of(titles, bodies)  # each text stemmed once, for the vectors too
-    text_vectors = tfidf_rows([[*h, *b] for h, b in zip(terms.headline_terms, terms.body_terms, strict=True)])
-    headline_vectors = tfidf_rows(terms.headline_terms)
-    first, second, cosines = candidate_pairs(vectors, text_vectors, headline_vectors)
+    first, second, cosines = candidate_pairs(vectors, *terms.vectors())
     if not len(first):
         return {}
     pairs = list(zip(first.tolist(), second.tolist(), strict=True))
@@ -153,12 +151,7 @@ def event_pair_scores(
 
 def rank_stories(stories: list[Story]) -> list[Story]:
     """Most independent outlets first, then most articles, then the latest; ties keep their order."""
-    return sorted(stories, key=lambda s: (-s.independent_outlet_count, -s.article_count, -_day_number(s)))
-
-
-def _day_number(story: Story) -> int:
-    latest = story.latest
-    return latest.toordinal() if latest is not None else 0
+    return sorted(stories, key=lambda s: s.coverage_key)
 
 
 def _reprints(shared: dict[tuple[int, int], int], paragraphs: list[int]) -> set[int]:

@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from briefing.arabic.tokenize import content_terms_of_texts, get_stemmer
+from briefing.cluster.stories import tfidf_rows
 
 __all__ = ["EVENT_WEIGHTS", "FEATURE_NAMES", "ArticleTerms", "candidate_pairs", "event_scores", "pair_features"]
 
@@ -125,6 +126,11 @@ class ArticleTerms:
             [tuple(t for t in h if 2 <= frequency.get(t, 0) <= most) for h in heads] for most in SPECIFIC_ARTICLES
         ]
         return cls(headlines, heads, texts, numbers, frequency, useful, headline_terms, body_terms, specific, rare)
+
+    def vectors(self) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """Unit TF-IDF rows of the whole texts (headline and body) and of the headlines."""
+        texts = [[*h, *b] for h, b in zip(self.headline_terms, self.body_terms, strict=True)]
+        return tfidf_rows(texts), tfidf_rows(self.headline_terms)
 
 
 def candidate_pairs(*matrices: sparse.csr_matrix) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:

@@ -35,12 +35,8 @@ def rank_for_reader(
         for story, link, weights in zip(stories, linked, terms, strict=True)
     ]
 
-    def key(item: tuple[int, RankedStory]) -> tuple[int, int, int, int, int]:
-        position, placed = item
-        story = placed.story
-        latest = story.latest
+    def key(placed: RankedStory) -> tuple[int, tuple[int, int, int]]:
         first_topic = min((order[name] for name in placed.topics), default=len(order))
-        return (first_topic, -story.independent_outlet_count, -story.article_count,
-                -(latest.toordinal() if latest else 0), position)
+        return (first_topic, placed.story.coverage_key)
 
-    return [placed for _, placed in sorted(enumerate(ranked), key=key)]
+    return sorted(ranked, key=key)  # stable: ties keep the clustering's order

@@ -80,5 +80,5 @@ def continuations(
             continue
         best = max(candidates, key=lambda i: (round(dot[i], 6), earlier[i].date, -i))
         previous = earlier[best]
-        found.append(Continuation(previous.since, previous.title_en, (date - previous.since).days + 1, previous))
+        found.append(Continuation(previous.since, previous.title_en, (date - previous.since).days + 1))
     return found

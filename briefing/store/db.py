@@ -7,12 +7,18 @@ guessed at.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
 from briefing.errors import StoreError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "StoreError", "open_database"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "StoreError", "open_database", "timestamp"]
+
+
+def timestamp() -> str:
+    """Now, in UTC, as the record writes every time: ``2026-12-01T07:00:00Z``."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: translation memory, keyed by the exact model (name, version, file hash) and input.

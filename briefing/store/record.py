@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing.store.db import timestamp
 from briefing.store.sources import SourceStore
 from briefing.types import Article, PendingFile, PublishedStory
 
@@ -63,24 +64,19 @@ class RunRow:
     articles_published: int | None
 
 
-def _story_json(story: PublishedStory) -> dict[str, object]:
-    return {"title_ar": story.title_ar, "title_en": story.title_en, "since": story.since.isoformat(),
-            "terms": story.terms, "sentences": story.sentences, "articles": story.article_ids}
+def _story_row(story: PublishedStory) -> tuple[str, str, str, str, str, str]:
+    """A published story as ``briefing_stories`` keeps it (and the publishing intent, in JSON):
+    title_ar, title_en, since, then terms, sentences and article ids as JSON."""
+    return (story.title_ar, story.title_en, story.since.isoformat(), json.dumps(story.terms, ensure_ascii=False),
+            json.dumps(story.sentences, ensure_ascii=False), json.dumps(story.article_ids))
 
 
-def _story_from_json(date: dt.date, data: dict[str, object]) -> PublishedStory:
-    terms = data["terms"]
-    sentences = data["sentences"]
-    articles = data["articles"]
-    assert isinstance(terms, list) and isinstance(sentences, list) and isinstance(articles, list)
+def _story_of_row(date: dt.date, row: Sequence[str]) -> PublishedStory:
+    title_ar, title_en, since, terms, sentences, articles = row
     return PublishedStory(
-        date, str(data["title_ar"]), str(data["title_en"]), dt.date.fromisoformat(str(data["since"])),
-        tuple((str(t), float(w)) for t, w in terms), tuple(str(s) for s in sentences), tuple(str(a) for a in articles),
+        date, title_ar, title_en, dt.date.fromisoformat(since), tuple((str(t), float(w)) for t, w in json.loads(terms)),
+        tuple(json.loads(sentences)), tuple(json.loads(articles)),
     )
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Record:
@@ -93,19 +89,19 @@ class Record:
         return SourceStore(self._db, read_only=self._read_only)
 
     def begin_run(self, date: dt.date) -> int:
-        cursor = self._db.execute("INSERT INTO runs (date, started) VALUES (?, ?)", (date.isoformat(), _now()))
+        cursor = self._db.execute("INSERT INTO runs (date, started) VALUES (?, ?)", (date.isoformat(), timestamp()))
         return int(cursor.lastrowid or 0)
 
     def finish_run(self, run_id: int, outcome: str, read: int, new: int, published: int) -> None:
         self._db.execute(
             "UPDATE runs SET finished = ?, outcome = ?, articles_read = ?, articles_new = ?, articles_published = ? "
             "WHERE id = ?",
-            (_now(), outcome, read, new, published, run_id),
+            (timestamp(), outcome, read, new, published, run_id),
         )
 
     def see(self, articles: Iterable[Article]) -> None:
         """Note articles the first time they are read (later sightings change nothing)."""
-        rows = [(a.id, a.source, a.title, _now()) for a in articles]
+        rows = [(a.id, a.source, a.title, timestamp()) for a in articles]
         self._db.executemany(
             "INSERT OR IGNORE INTO articles (id, source, title, first_seen) VALUES (?, ?, ?, ?)", rows
         )
@@ -143,8 +139,8 @@ class Record:
         with self._transaction():
             self._db.execute(
                 "INSERT OR REPLACE INTO publishing (date, files, articles, started, stories) VALUES (?, ?, ?, ?, ?)",
-                (publishing.date.isoformat(), json.dumps(files), json.dumps(publishing.articles), _now(),
-                 json.dumps([_story_json(s) for s in publishing.stories], ensure_ascii=False)),
+                (publishing.date.isoformat(), json.dumps(files), json.dumps(publishing.articles), timestamp(),
+                 json.dumps([_story_row(s) for s in publishing.stories], ensure_ascii=False)),
             )
 
     def finish_publishing(self, publishing: Publishing) -> None:
@@ -155,12 +151,7 @@ class Record:
             self._db.executemany(
                 "INSERT INTO briefing_stories (date, position, title_ar, title_en, since, terms, sentences, articles) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (publishing.date.isoformat(), n, s.title_ar, s.title_en, s.since.isoformat(),
-                     json.dumps(s.terms, ensure_ascii=False), json.dumps(s.sentences, ensure_ascii=False),
-                     json.dumps(s.article_ids))
-                    for n, s in enumerate(publishing.stories)
-                ],
+                [(publishing.date.isoformat(), n, *_story_row(s)) for n, s in enumerate(publishing.stories)],
             )
             self._db.execute("DELETE FROM publishing WHERE date = ?", (publishing.date.isoformat(),))
 
@@ -183,31 +174,32 @@ class Record:
                     for f in json.loads(files)
                 ),
                 articles=tuple((str(a), str(b), str(c)) for a, b, c in json.loads(articles)),
-                stories=tuple(_story_from_json(dt.date.fromisoformat(date), s) for s in json.loads(stories)),
+                stories=tuple(_story_of_row(dt.date.fromisoformat(date), row) for row in json.loads(stories)),
             )
             for date, files, articles, stories in rows
         ]
 
     def stories_between(self, first: dt.date, before: dt.date) -> list[PublishedStory]:
         """The stories briefed from ``first`` up to (not including) ``before``, oldest first."""
+        rows = self._briefed_between(
+            "date, title_ar, title_en, since, terms, sentences, articles", first, before
+        )
+        return [_story_of_row(dt.date.fromisoformat(row[0]), row[1:]) for row in rows]
+
+    def key_sentences_between(self, first: dt.date, before: dt.date) -> list[str]:
+        """The key sentences briefed from ``first`` up to (not including) ``before``."""
+        return [s for (sentences,) in self._briefed_between("sentences", first, before) for s in json.loads(sentences)]
+
+    def _briefed_between(self, columns: str, first: dt.date, before: dt.date) -> list[tuple[str, ...]]:
         try:
-            rows = self._db.execute(
-                "SELECT date, title_ar, title_en, since, terms, sentences, articles FROM briefing_stories "
-                "WHERE date >= ? AND date < ? ORDER BY date, position",
+            return self._db.execute(
+                f"SELECT {columns} FROM briefing_stories WHERE date >= ? AND date < ? ORDER BY date, position",
                 (first.isoformat(), before.isoformat()),
             ).fetchall()
         except sqlite3.OperationalError:
             if self._read_only:  # a dry run over a record of an older schema (not upgraded read-only)
                 return []
             raise
-        return [
-            PublishedStory(
-                dt.date.fromisoformat(day), title_ar, title_en, dt.date.fromisoformat(since),
-                tuple((str(t), float(w)) for t, w in json.loads(terms)), tuple(json.loads(sentences)),
-                tuple(json.loads(articles)),
-            )
-            for day, title_ar, title_en, since, terms, sentences, articles in rows
-        ]
 
     def interrupted_run_dates(self, *, besides: int) -> set[dt.date]:
         """Dates of runs that never finished (killed) or failed, other than run ``besides``
@@ -222,7 +214,7 @@ class Record:
         return {dt.date.fromisoformat(row[0]) for row in self._db.execute("SELECT date FROM briefings")}
 
     def _record_briefing(self, date: dt.date, files: dict[str, Path], rows: list[tuple[str, str, str]]) -> None:
-        now, day = _now(), date.isoformat()
+        now, day = timestamp(), date.isoformat()
         self._db.executemany(
             "INSERT OR IGNORE INTO articles (id, source, title, first_seen) VALUES (?, ?, ?, ?)",
             [(*row, now) for row in rows],

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from briefing.errors import StoreError
+from briefing.store.db import timestamp
 from briefing.types import RETRY_LATER, Article, FileSignature, KnownFile, SkippedItem
 
 __all__ = ["MAX_ITEM_ATTEMPTS", "SourceStore"]
@@ -30,10 +31,6 @@ T = TypeVar("T")
 # cost a request every run. Every other item left out (404, not Arabic, a duplicate) is
 # final at once.
 MAX_ITEM_ATTEMPTS = 3
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class SourceStore:
@@ -71,7 +68,7 @@ class SourceStore:
         """Keep what one feed or page gave, with its validators and the items it left out
         (link, outcome), in one transaction: a crash leaves either all of it (the articles
         are safe) or none (the next poll fetches again)."""
-        now = _now()
+        now = timestamp()
         with self._transaction():
             self._db.executemany(
                 "INSERT OR IGNORE INTO fetched_articles "
@@ -102,7 +99,7 @@ class SourceStore:
         self._write(lambda: self._db.execute(
             "INSERT INTO feeds (url, polled, outcome) VALUES (?, ?, ?) "
             "ON CONFLICT (url) DO UPDATE SET polled = excluded.polled, outcome = excluded.outcome",
-            (source, _now(), outcome),
+            (source, timestamp(), outcome),
         ))
 
     def kept_articles(self, *, everything: bool = False, date: dt.date | None = None) -> list[Article]:
@@ -169,7 +166,7 @@ class SourceStore:
             (path, str(folder), f.signature.size, f.signature.mtime_ns, f.signature.ctime_ns, f.signature.inode,
              f.signature.sha256,
              json.dumps(f.articles, ensure_ascii=False),
-             json.dumps([(s.source, s.reason, s.kind) for s in f.skipped], ensure_ascii=False), _now())
+             json.dumps([(s.source, s.reason, s.kind) for s in f.skipped], ensure_ascii=False), timestamp())
             for path, f in (changed.items() if known else files.items())
         ]
         with self._transaction():
