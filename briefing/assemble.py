@@ -130,14 +130,20 @@ class BriefingPlan:
         titles = [r.story.lead.title for r, _ in self.featured] + [r.story.lead.title for r in self.listed]
         if self.index_english:
             titles += [m.article.title for m in self.others]
-        return titles + [s.text for _, points in self.featured for s, _ in points]
+        from briefing.framing import shown_phrases
+
+        phrases = [t for r, _ in self.featured for t in shown_phrases(r.framing)]
+        return titles + [s.text for _, points in self.featured for s, _ in points] + phrases
 
     def briefing(self, date: dt.date, translations: dict[str, Translation], model: str) -> Briefing:
+        from briefing.framing import shown_phrases
+
         return Briefing(
             date=date,
             stories=tuple(
                 FeaturedStory(r.story, translations[r.story.lead.title],
-                              tuple(KeyPoint(s, a, translations[s.text]) for s, a in points), r.topics, r.continues)
+                              tuple(KeyPoint(s, a, translations[s.text]) for s, a in points), r.topics, r.continues,
+                              r.framing, tuple((t, translations[t]) for t in shown_phrases(r.framing)))
                 for r, points in self.featured
             ),
             listed=tuple(
@@ -175,6 +181,7 @@ def plan_briefing(
     ranked = rank_for_reader(stories, config.topics, tracked, date)
     chosen = select_featured(config, [r.story for r in in_turns(ranked, config.topics)], said=said)
     points = {id(story): found for story, found in chosen}
+    ranked = _framed(config, ranked, {id(story) for story, _ in chosen})
     featured = [(r, points[id(r.story)]) for r in ranked if id(r.story) in points]
     rest = [r for r in ranked if id(r.story) not in points]
     listed = [r for r in rest if r.story.outlet_count >= 2]
@@ -188,6 +195,16 @@ def plan_briefing(
     quiet = frozenset(id(r.story) for r in listed if r.continues and memory and not has_news(r.story, memory))
     plan = BriefingPlan(featured, listed, others, config.index_english, tuple(t.name for t in config.topics), quiet)
     return plan, ranked
+
+
+def _framed(config: Config, ranked: list[RankedStory], featured: set[int]) -> list[RankedStory]:
+    """Each story with its framing (``framing``): the reprints' changes; for the
+    ``featured`` (``id()`` of their stories), the actors' labels and distinctive words too."""
+    from briefing.framing import frame_stories, starter_actors
+
+    actors = starter_actors().extended([(name, dict(aliases)) for name, aliases in config.actors])
+    framings = frame_stories([r.story for r in ranked], actors, [id(r.story) in featured for r in ranked])
+    return [dataclasses.replace(r, framing=f) if f else r for r, f in zip(ranked, framings, strict=True)]
 
 
 def in_turns(ranked: list[RankedStory], topics: Sequence[Topic]) -> list[RankedStory]:

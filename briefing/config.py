@@ -39,6 +39,10 @@ in the working directory; ``briefing.toml`` in the user config directory
     terms = ["اليمن", "عدن", "صنعاء", "الحوثي", "هادي"]
     exclude = []                  # a story whose headline or lead names one of these is left out
 
+    [[actors]]                    # whose names are compared across outlets (beside the shipped ones)
+    name = "Hezbollah"
+    aliases = { "حزب الله" = "Hezbollah" }   # Arabic alias = its English (a list: the name is the English)
+
     [outlets]                     # display names, by site or source name (added to the shipped table)
     "example.com" = "Example News"
 
@@ -193,6 +197,8 @@ class Config:
     index_english: bool = DEFAULT_INDEX_ENGLISH
     topics: tuple[Topic, ...] = ()
     """The reader's topics (``[[topics]]``), in the order they are shown."""
+    actors: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    """More actors or aliases (``[[actors]]``): (name, ((Arabic alias, English), ...))."""
     outlets: tuple[tuple[str, str], ...] = ()
     """Display names (``[outlets]``): site or source name -> name, beside the shipped table."""
     out_dir: Path = Path("out")
@@ -288,6 +294,17 @@ class Config:
             total += len(topic.terms) + len(topic.exclude)
         if total > MAX_TERMS:
             raise ConfigError(f"topics: at most {MAX_TERMS} terms in all, not {total}")
+        aliases = sum(len(a) for _, a in self.actors)
+        if aliases > MAX_TERMS:
+            raise ConfigError(f"actors: at most {MAX_TERMS} aliases in all, not {aliases}")
+        for number, (name, given) in enumerate(self.actors, 1):
+            if not name.strip() or len(name) > MAX_TOPIC_NAME_CHARS:
+                raise ConfigError(f"actors[{number}].name: give a name of 1 to {MAX_TOPIC_NAME_CHARS} characters")
+            if not given:
+                raise ConfigError(f"actors[{number}].aliases: give at least one Arabic alias")
+            for alias, english in given:
+                if not any(c.isalpha() for c in normalize_for_matching(alias)) or len(alias) > MAX_TERM_CHARS or len(english) > MAX_TOPIC_NAME_CHARS:
+                    raise ConfigError(f"actors[{number}].aliases: {alias!r} is not a word or phrase of 1 to {MAX_TERM_CHARS} characters")
         if len(self.outlets) > MAX_OUTLET_NAMES:
             raise ConfigError(f"outlets: at most {MAX_OUTLET_NAMES} names, not {len(self.outlets)}")
         for key, name in self.outlets:
@@ -465,7 +482,7 @@ _KEYS: dict[str, tuple[str, type]] = {
 
 _OPTIONAL = {"argos_packages_dir", "models_dir", "templates_dir", "glossary", "database"}
 _FIELD_KEYS = {name: dotted for dotted, (name, _) in _KEYS.items()}
-_TABLES = frozenset(dotted.partition(".")[0] for dotted in _KEYS) | {"sources", "topics", "outlets"}
+_TABLES = frozenset(dotted.partition(".")[0] for dotted in _KEYS) | {"sources", "topics", "outlets", "actors"}
 # A configuration file is a few KB; this bounds what is read if the path is wrong.
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -532,8 +549,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for section, table in document.items():
         if section not in _TABLES:
-            known = ", ".join(f"[{t}]" for t in sorted(_TABLES - {"sources", "topics"}))
-            raise ConfigError(f"{path}: unknown table [{section}] (known: {known}, [[sources]] and [[topics]])")
+            known = ", ".join(f"[{t}]" for t in sorted(_TABLES - {"sources", "topics", "actors"}))
+            raise ConfigError(f"{path}: unknown table [{section}] (known: {known}, [[sources]], [[topics]] and [[actors]])")
         if section == "sources":
             values["sources"] = _read_sources(path, table)
             continue
@@ -542,6 +559,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
             continue
         if section == "outlets":
             values["outlets"] = _read_outlets(path, table)
+            continue
+        if section == "actors":
+            values["actors"] = _read_actors(path, table)
             continue
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: {section}: expected a [{section}] table")
@@ -594,6 +614,29 @@ def _read_topics(path: Path, tables: Any) -> tuple[Topic, ...]:
         terms, exclude = (_strings(path, f"{where}.{key}", table.get(key, [])) for key in ("terms", "exclude"))
         topics.append(Topic(name.strip(), terms, exclude))
     return tuple(topics)
+
+
+def _read_actors(path: Path, tables: Any) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ConfigError(f"{path}: actors: write each actor as an [[actors]] table")
+    actors = []
+    for number, table in enumerate(tables, 1):
+        where = f"actors[{number}]"
+        unknown = set(table) - {"name", "aliases"}
+        if unknown:
+            raise ConfigError(f"{path}: {where}: unknown key {min(unknown)!r} (known: name, aliases)")
+        if "name" not in table or "aliases" not in table:
+            raise ConfigError(f"{path}: {where}: give a name and its aliases")
+        name = _coerce(path, f"{where}.name", table["name"], str).strip()
+        given = table["aliases"]
+        if isinstance(given, dict):
+            if not all(isinstance(k, str) and isinstance(v, str) for k, v in given.items()):
+                raise ConfigError(f"{path}: {where}.aliases: each alias = its English, as strings")
+            aliases = tuple((k, v.strip() or name) for k, v in given.items())
+        else:
+            aliases = tuple((alias, name) for alias in _strings(path, f"{where}.aliases", given))
+        actors.append((name, aliases))
+    return tuple(actors)
 
 
 def _read_outlets(path: Path, table: Any) -> tuple[tuple[str, str], ...]:

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from briefing.types import Briefing, RankedStory, SkippedItem, Translation
+from briefing.types import Briefing, Framing, RankedStory, SkippedItem, Translation
 
 __all__ = ["SKIP_LABELS", "flag_counts", "skip_summary", "story_summary"]
 
@@ -62,6 +62,40 @@ def story_summary(ranked: RankedStory, translations: dict[str, Translation] | No
         "continues": {"date": continues.since.isoformat(), "title_en": continues.title_en, "days": continues.day}
         if continues is not None else None,
         "urls": [article.url or article.source for member in story.members for article in (member.article, *member.copies)],
+        **framing_summary(ranked.framing, translations),
+    }
+
+
+def framing_summary(framing: Framing, translations: dict[str, Translation] | None) -> dict[str, Any]:
+    """``reprints``, ``labels`` and ``distinctive`` of a story as ``--json`` gives them; the
+    English of a distinctive word is None when it was not translated (a story not featured)."""
+    def english(arabic: str) -> str | None:
+        found = translations.get(arabic) if translations is not None else None
+        return found.text if found is not None else None
+
+    labels: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for label in framing.labels:
+        labels.setdefault(label.actor, {}).setdefault(label.outlet, []).append(
+            {"ar": label.ar, "en": label.en, "count": label.count}
+        )
+    distinctive: dict[str, list[dict[str, Any]]] = {}
+    for word in framing.distinctive:
+        distinctive.setdefault(word.outlet, []).append({"ar": word.ar, "en": english(word.ar), "z": word.z})
+    return {
+        "reprints": [
+            {
+                "original": diff.original.outlet_name or diff.original.label,
+                "copy": diff.copy.outlet_name or diff.copy.label,
+                "paragraphs": diff.paragraphs,
+                "rule": diff.rule,
+                "original_url": diff.original.url or diff.original.source,
+                "copy_url": diff.copy.url or diff.copy.source,
+                "changes": [{"from": c.before, "to": c.after, "kind": c.kind} for c in diff.changes],
+            }
+            for diff in framing.reprints
+        ],
+        "labels": labels,
+        "distinctive": distinctive,
     }
 
 

@@ -10,12 +10,15 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "RETRY_LATER",
+    "ActorLabel",
     "Article",
     "ArticleChoice",
     "Briefing",
     "Continuation",
+    "DistinctiveWord",
     "FeaturedStory",
     "FileSignature",
+    "Framing",
     "Gathered",
     "KeyPoint",
     "KeySentences",
@@ -25,6 +28,7 @@ __all__ = [
     "PendingFile",
     "PublishedStory",
     "RankedStory",
+    "ReprintDiff",
     "RunReport",
     "Sentence",
     "SkippedItem",
@@ -33,6 +37,7 @@ __all__ = [
     "StoryArticle",
     "Topic",
     "Translation",
+    "WordChange",
 ]
 
 
@@ -223,6 +228,66 @@ class Continuation:
 
 
 @dataclass(frozen=True, slots=True)
+class WordChange:
+    """One change a copy made to the words of the original: ``before`` replaced by ``after``
+    (``before`` empty: inserted; ``after`` empty: deleted), in the outlets' own words."""
+
+    before: str
+    after: str
+
+    @property
+    def kind(self) -> str:
+        return "inserted" if not self.before else "deleted" if not self.after else "replaced"
+
+
+@dataclass(frozen=True, slots=True)
+class ReprintDiff:
+    """Paragraphs one article took from another outlet's, and what it changed in them."""
+
+    original: Article
+    copy: Article
+    paragraphs: int
+    rule: str
+    """What decided which is the copy: "date" (the later), "containment" (the one that
+    holds the other's shared text, with words of its own), or "order" (read later)."""
+    changes: tuple[WordChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorLabel:
+    """How one outlet names an actor in a story: the name with the words that qualify it."""
+
+    actor: str
+    outlet: str
+    ar: str
+    en: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class DistinctiveWord:
+    """A word one outlet uses in a story far more than the story's other outlets."""
+
+    outlet: str
+    ar: str
+    """The stem's most frequent surface form in that outlet's articles."""
+    z: float
+
+
+@dataclass(frozen=True, slots=True)
+class Framing:
+    """Who said what, in whose words: a story's reprint diffs, the outlets' labels for the
+    actors, and each outlet's distinctive words."""
+
+    reprints: tuple[ReprintDiff, ...] = ()
+    labels: tuple[ActorLabel, ...] = ()
+    distinctive: tuple[DistinctiveWord, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.reprints or self.labels or self.distinctive)
+
+
+@dataclass(frozen=True, slots=True)
 class RankedStory:
     """A story placed for the reader: the topics it is in, the earlier story it continues."""
 
@@ -231,6 +296,8 @@ class RankedStory:
     continues: Continuation | None = None
     terms: tuple[tuple[str, float], ...] = ()
     """Its weighted terms, kept in the record to recognise it on a later day."""
+    framing: Framing = Framing()
+    """Its reprints' changes, the outlets' labels for the actors, their distinctive words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +311,12 @@ class FeaturedStory:
     topics: tuple[str, ...] = ()
     """The reader's topics it is in, in the configuration's order."""
     continues: Continuation | None = None
+    framing: Framing = Framing()
+    english: tuple[tuple[str, Translation], ...] = ()
+    """The English of the framing's phrases shown (``framing.shown_phrases``), machine translation."""
+
+    def english_of(self, arabic: str) -> Translation | None:
+        return dict(self.english).get(arabic)
 
 
 @dataclass(frozen=True, slots=True)

@@ -303,8 +303,11 @@ def test_arabic_is_set_right_to_left_in_an_english_page(driver: WebDriver, seeds
     directions = driver.execute_script(
         "return Array.from(document.querySelectorAll('[lang=ar]'), e => getComputedStyle(e).direction)"
     )
-    # The Arabic headline twice (contents, story) and the five key points.
-    assert len(directions) == 7
+    # The Arabic headline twice (contents, story), the five key points, and the framing: the
+    # reprint's 4 changes, 24 labels (5 actors, up to 3 per outlet), 2 distinctive words.
+    framing = driver.execute_script("return document.querySelectorAll('.framing [lang=ar]').length")
+    assert framing == 4 + 24 + 2
+    assert len(directions) == 7 + framing
     assert set(directions) == {"rtl"}
     english = driver.execute_script("return getComputedStyle(document.querySelector('.pair .en')).direction")
     assert english == "ltr"

@@ -64,8 +64,10 @@ def test_generate_writes_every_format_and_reports_in_json(generated) -> None:  #
         "sentences_selected": 5,
         "sentences_translated_by_model": 5,
         "sentences_from_memory": 0,
-        # Every text the model decoded: the headline and the five key sentences.
-        "texts_translated_by_model": 6,
+        # Every text the model decoded: the headline, the five key sentences, the reprint's 7
+        # changed phrases (one cut at ten words) and the 2 distinctive words; one of them
+        # decoded again without its glossary placeholder (the engine's retry).
+        "texts_translated_by_model": 16,
         "texts_from_memory": 0,
         "offline": False,
         "outputs": {
@@ -87,9 +89,39 @@ def test_generate_writes_every_format_and_reports_in_json(generated) -> None:  #
                 "topics": [],
                 "continues": None,
                 "urls": [str(SEEDS / "000_95590521fceed790.txt"), str(SEEDS / "001_067d577040979a17.txt")],
+                # Orient News took two of Sputnik's paragraphs: what it changed, in order.
+                "reprints": [
+                    {
+                        "original": "Sputnik Arabic",
+                        "copy": "Orient News",
+                        "paragraphs": 2,
+                        "rule": "containment",  # no dates: Orient's paragraphs hold Sputnik's, and add to them
+                        "original_url": str(SEEDS / "001_067d577040979a17.txt"),
+                        "copy_url": str(SEEDS / "000_95590521fceed790.txt"),
+                        "changes": [
+                            {"from": "وأكدت المصادر الخاصة، أن",
+                             "to": "الرسالة جاءت عبر خبر نشرته وكالة سبوتنيك الرسمية باللغة العربية، قالت فيه إن",
+                             "kind": "replaced"},
+                            {"from": "", "to": "وفق تعبير الوكالة", "kind": "inserted"},
+                            {"from": "المصادر", "to": "الوكالة", "kind": "replaced"},
+                            {"from": 'تنظيم "قسد"', "to": "ميليشيا قسد", "kind": "replaced"},
+                        ],
+                    }
+                ],
+                "labels": report["stories"][0]["labels"],  # in full in tests/test_framing.py
+                "distinctive": {
+                    "Orient News": [{"ar": "الوطني", "en": report["stories"][0]["distinctive"]["Orient News"][0]["en"], "z": 1.98}],
+                    "Sputnik Arabic": [{"ar": "تنظيم", "en": report["stories"][0]["distinctive"]["Sputnik Arabic"][0]["en"], "z": 2.13}],
+                },
             }
         ],
     }
+    labels = report["stories"][0]["labels"]
+    assert {"ar": "ميليشيا قسد", "en": "SDF militia", "count": 5} in labels["SDF"]["Orient News"]
+    assert {"ar": "تنظيم قسد", "en": "SDF organisation", "count": 3} in labels["SDF"]["Sputnik Arabic"]
+    assert {"ar": "ميليشيات أسد الطائفية", "en": "sectarian Assad militias", "count": 2} in labels["Syrian government forces"]["Orient News"]
+    assert {"ar": "الجيش السوري", "en": "Syrian army", "count": 1} in labels["Syrian government forces"]["Sputnik Arabic"]
+    assert not any("ميليشي" in label["ar"] for label in labels["SDF"]["Sputnik Arabic"])
     assert sorted(p.name for p in folder.iterdir()) == [f"briefing-{DATE}.html", f"briefing-{DATE}.md", f"briefing-{DATE}.pdf"]
     assert sorted(p.name for p in (work / "out").iterdir()) == [DATE, "index.html"]
     # The record keeps each file of the briefing.

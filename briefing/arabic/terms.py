@@ -36,7 +36,7 @@ _ANY_PREFIX = f"[وف]?(?:[بك]?{_ARTICLE}|لل|[بكل])?"
 class TermMatcher:
     """Which of ``terms`` occur in a text, and how often (all of them in one regex pass)."""
 
-    def __init__(self, terms: Iterable[str]) -> None:
+    def __init__(self, terms: Iterable[str], *, endings: bool = True) -> None:
         self.terms: dict[str, str] = {}
         """Each term's folded form -> the term as given."""
         for term in terms:
@@ -58,9 +58,10 @@ class TermMatcher:
             body = r"\s+".join(re.escape(w) for w in [first, *words[1:]])
             parts.append(f"{prefix}({body})")
             self._by_group.append(self.terms[folded])
-        endings = "|".join(sorted(_ENDINGS, key=len, reverse=True))
+        # A name (an actor's alias) takes no endings: "أسد" must not find "الأسدي", a surname.
+        suffix = f"(?:{'|'.join(sorted(_ENDINGS, key=len, reverse=True))})?" if endings else ""
         self._pattern = (
-            re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?:{endings})?(?!\w)") if parts else None
+            re.compile(rf"(?<!\w)(?:{'|'.join(parts)}){suffix}(?!\w)") if parts else None
         )
 
     def __bool__(self) -> bool:
@@ -74,6 +75,16 @@ class TermMatcher:
         for match in self._pattern.finditer(text if normalized else normalize_for_matching(text)):
             group = next(i for i, value in enumerate(match.groups()) if value is not None)
             found.append(self._by_group[group])
+        return found
+
+    def spans(self, folded: str) -> list[tuple[int, int, str]]:
+        """(start, end, term given) of each match in ``folded`` (text already folded), in order."""
+        if self._pattern is None:
+            return []
+        found = []
+        for match in self._pattern.finditer(folded):
+            group = next(i for i, value in enumerate(match.groups()) if value is not None)
+            found.append((match.start(), match.end(), self._by_group[group]))
         return found
 
     def found(self, text: str, *, normalized: bool = False) -> set[str]:

@@ -18,7 +18,8 @@ to one root, which merges unrelated news terms.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
 from itertools import chain, filterfalse
@@ -26,7 +27,7 @@ from itertools import chain, filterfalse
 from briefing.arabic.normalize import normalize_for_matching
 from briefing.errors import ConfigError
 
-__all__ = ["STEMMERS", "content_terms", "content_terms_of_texts", "get_stemmer", "stopwords", "word_tokens"]
+__all__ = ["STEMMERS", "content_terms", "content_terms_of_texts", "get_stemmer", "stopwords", "term_counts", "word_tokens"]
 
 _WORD = re.compile(r"\w+")
 # Terms are cached per word: news vocabulary repeats, so after the first articles
@@ -99,6 +100,26 @@ def content_terms_of_texts(texts: list[str], stem: Callable[[str], str]) -> list
             table[chunk] = _terms_of_chunk(chunk, stem)
     lookup = table.__getitem__
     return [list(chain.from_iterable(map(lookup, chunks))) for chunks in chunk_lists]
+
+
+def term_counts(texts: Iterable[str], stem: Callable[[str], str]) -> Counter[str]:
+    """How often each term of ``content_terms`` occurs in ``texts``, all together: the
+    whitespace chunks are counted first (in C), then each distinct one looked up once."""
+    chunks = Counter(
+        chain.from_iterable((_MARKS_INSIDE_WORDS.sub("", t) if _MARKS_INSIDE_WORDS.search(t) else t).split() for t in texts)
+    )
+    table = _term_table(stem)
+    unseen = list(filterfalse(table.__contains__, chunks))
+    if unseen:
+        if len(table) >= STEM_CACHE_SIZE:
+            table = {**table}
+        for chunk in unseen:
+            table[chunk] = _terms_of_chunk(chunk, stem)
+    counts: Counter[str] = Counter()
+    for chunk, uses in chunks.items():
+        for term in table[chunk]:
+            counts[term] += uses
+    return counts
 
 
 _MARKS_INSIDE_WORDS = re.compile("[\u064b-\u0652\u0670\u0640\u200c-\u200f\u061c\u202a-\u202e\u2066-\u2069]")

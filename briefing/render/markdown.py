@@ -96,6 +96,7 @@ def render_markdown(briefing: Briefing, templates_dir: Path, *, summarizer: str)
         continuing_line=lambda continuation: escape_markdown(view.continuing_line(continuation)),
         story_links=story_links,
         listed_links=listed_links,
+        framing_view=view.framing_view,
     )
     page = environment.get_template("briefing.md.j2").render(
         date_long=view.long_date(briefing.date),

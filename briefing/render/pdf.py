@@ -68,6 +68,7 @@ def briefing_html(briefing: Briefing, templates_dir: Path, *, summarizer: str, w
         article_links=view.story_article_links,
         reprint_notes=view.reprint_notes,
         reprint_line=view.reprint_line,
+        framing_view=view.framing_view,
         continuing_line=view.continuing_line,
         flag_text=lambda translation: "; ".join(view.flag_labels(translation)),
         safe_url=view.safe_url,

@@ -20,6 +20,7 @@ __all__ = [
     "coverage",
     "coverage_chart",
     "flag_labels",
+    "framing_view",
     "legend",
     "long_date",
     "others_heading",
@@ -293,3 +294,95 @@ def coverage_chart(briefing: Briefing) -> str:
             parts.append(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="5" {fill}><title>{number}: {escape(outlets[column])} {kind}</title></circle>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+# The labels table of a story: the outlets compared (the most labels first), labels per cell.
+LABEL_OUTLETS_SHOWN = 4
+LABELS_PER_CELL = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeView:
+    before: str
+    after: str
+    before_en: str
+    after_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReprintView:
+    heading: str
+    changes: tuple[ChangeView, ...]
+    more: int
+    """Changes not shown."""
+
+
+@dataclass(frozen=True, slots=True)
+class FramingView:
+    reprints: tuple[ReprintView, ...]
+    more_reprints: int
+    outlets: tuple[str, ...]
+    """The labels table's columns."""
+    labels: tuple[tuple[str, tuple[tuple[tuple[str, str, int], ...], ...]], ...]
+    """Rows: (actor, one cell per outlet of ``outlets``: (Arabic, English, count) each)."""
+    distinctive: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    """(outlet, ((Arabic, English), ...)), most distinctive first."""
+
+    def __bool__(self) -> bool:
+        return bool(self.reprints or self.labels or self.distinctive)
+
+
+def framing_view(featured: FeaturedStory) -> FramingView:
+    """What the page shows of a featured story's framing: each reprint pair's changes with
+    their (machine) English, "How each outlet names them", the distinctive words."""
+    framing = featured.framing
+
+    def english(arabic: str) -> str:
+        found = featured.english_of(arabic) if arabic else None
+        return found.text if found is not None else ""
+
+    from briefing.framing import shown_changes, shown_distinctive, shown_reprints
+
+    reprints = tuple(
+        ReprintView(
+            f"{outlet_label(d.copy)} reprints {plural(d.paragraphs, 'paragraph')} of {outlet_label(d.original)}'s"
+            f" ({_RULE_WORDS[d.rule]})",
+            tuple(ChangeView(c.before, c.after, english(c.before), english(c.after)) for c in shown_changes(d)),
+            len(d.changes) - len(shown_changes(d)),
+        )
+        for d in shown_reprints(framing)
+    )
+    # The labels table: the actors named by two outlets or more, the outlets naming most.
+    by_actor: dict[str, dict[str, list[tuple[str, str, int]]]] = {}
+    for label in framing.labels:
+        by_actor.setdefault(label.actor, {}).setdefault(label.outlet, []).append((label.ar, label.en, label.count))
+    # An actor is compared when two outlets or more name it and not all in the same words
+    # (a row of "Turkey" in every cell tells the reader nothing).
+    compared = {
+        actor: cells
+        for actor, cells in by_actor.items()
+        if len(cells) >= 2 and len({tuple(sorted(ar for ar, _, _ in found)) for found in cells.values()}) > 1
+    }
+    uses: dict[str, int] = {}
+    for cells in compared.values():
+        for outlet, found in cells.items():
+            uses[outlet] = uses.get(outlet, 0) + sum(n for _, _, n in found)
+    order = {name: n for n, name in enumerate(featured.story.outlets)}
+    outlets = tuple(sorted(sorted(uses, key=lambda o: -uses[o])[:LABEL_OUTLETS_SHOWN], key=lambda o: order.get(o, len(order))))
+    rows = tuple(
+        (actor, tuple(tuple(cells.get(outlet, [])[:LABELS_PER_CELL]) for outlet in outlets))
+        for actor, cells in compared.items()
+    )
+    words: dict[str, list[tuple[str, str]]] = {}
+    for word in shown_distinctive(framing):
+        words.setdefault(word.outlet, []).append((word.ar, english(word.ar)))
+    return FramingView(
+        reprints, len(framing.reprints) - len(reprints), outlets, rows, tuple((o, tuple(w)) for o, w in words.items())
+    )
+
+
+_RULE_WORDS = {
+    "date": "the later by date",
+    "containment": "it holds the other's text and adds to it",
+    "order": "read later; no date tells",
+}

@@ -1,0 +1,129 @@
+"""What "who said what" costs on a real day: reprint diffs, actor labels, distinctive words.
+
+    python benchmarks/framing_day.py [--day ZIP] [--runs 3]
+
+The issue's budget: at most 10 % added to the job's time without translation. The job is
+the real ``run_briefing`` on the day's SaudiNewsNet articles (read, stories, ranking, key
+sentences, framing, Markdown, PDF and HTML, the record), with translation taken out: the
+decoder hands the Arabic back at once (an echo, not a model: the one thing replaced, so
+that the model's minutes do not hide the rest). It runs once as shipped and once with the
+framing stage left out (``assemble._framed`` as the identity), each in a fresh process and
+record, in alternation, ``--runs`` times; then each part of the framing is timed alone on the day's
+stories, at a quarter, half and all of the day to show how its cost grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from isolation import data_missing, scratch_home
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DAY = REPO.parent / "shared" / "data" / "saudinewsnet" / "2015-07-21.zip"
+
+
+class EchoDecoder:
+    """Gives each sentence back as it came: translation out of the measurement."""
+
+    name = "echo"
+    fingerprint = "echo"
+
+    def decode(self, sentences: list[str], *, repetition_penalty: float = 1.0) -> list[object]:
+        from briefing.translate.ctranslate import Decoded
+
+        return [Decoded(s, 0.0, 0.0) for s in sentences]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--day", type=Path, default=DEFAULT_DAY)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--one", choices=("with", "without"), help=argparse.SUPPRESS)  # a child run
+    parser.add_argument("--inbox", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(one_run(args.inbox, dt.date.fromisoformat(args.day.stem), framing=args.one == "with"))
+        return 0
+    if data_missing(args.day):
+        return 0
+    with scratch_home() as work:
+        inbox = work / "inbox"
+        inbox.mkdir()
+        with zipfile.ZipFile(args.day) as archive:
+            archive.extractall(inbox)
+        # Each run in a fresh process (no cache warmed by the other), in the order
+        # without, with, with, without, ... so that neither always goes first.
+        times: dict[str, list[float]] = {"with": [], "without": []}
+        for run in range(args.runs):
+            for label in (("without", "with") if run % 2 == 0 else ("with", "without")):
+                child = subprocess.run(
+                    [sys.executable, __file__, "--day", str(args.day), "--one", label, "--inbox", str(inbox)],
+                    capture_output=True, text=True, check=True,
+                )
+                times[label].append(float(child.stdout.split()[-1]))
+        with_framing, without = statistics.median(times["with"]), statistics.median(times["without"])
+        print(f"{args.day.name}: the job without translation (median of {args.runs} runs each, a process each): "
+              f"{without:.2f} s without the framing, {with_framing:.2f} s with it: "
+              f"+{with_framing - without:.2f} s, {100 * (with_framing / without - 1):+.1f} %  "
+              f"(without: {min(times['without']):.2f}-{max(times['without']):.2f} s, "
+              f"with: {min(times['with']):.2f}-{max(times['with']):.2f} s)")
+        parts(inbox)
+    return 0
+
+
+def one_run(inbox: Path, date: dt.date, *, framing: bool) -> float:
+    """Seconds of one ``run_briefing`` of the day in a fresh scratch home and record."""
+    with scratch_home() as work:
+        from briefing import assemble
+        from briefing.config import Config
+        from briefing.pipeline import run_briefing
+
+        if not framing:
+            assemble._framed = lambda config, ranked, featured: ranked  # type: ignore[assignment]
+        config = Config(input_dir=inbox, out_dir=work / "out", database=work / "record.sqlite3")
+        started = time.perf_counter()
+        run_briefing(config, date=date, decoder=EchoDecoder())  # type: ignore[arg-type]
+        return time.perf_counter() - started
+
+
+def parts(inbox: Path) -> None:
+    from briefing.cluster import find_stories
+    from briefing.framing import starter_actors
+    from briefing.framing.actors import actor_labels
+    from briefing.framing.reprints import reprint_diffs
+    from briefing.framing.wording import DayWords, distinctive_words
+    from briefing.ingest.textfiles import read_folder
+
+    read = read_folder(inbox)
+    articles = [*read.articles, *read.copies]
+    actors = starter_actors()
+    print("share of the day   articles  stories(2+ outlets)  reprints s  labels s  distinctive s  (prior s)")
+    for share in (0.25, 0.5, 1.0):
+        chosen = articles[: int(len(articles) * share)]
+        every = find_stories(chosen)
+        stories = [s for s in every if s.outlet_count >= 2]
+        started = time.perf_counter()
+        day = DayWords.of([a for s in every for a in s.articles])
+        prior = time.perf_counter() - started
+        timed = []
+        def words(story: object, day: DayWords = day) -> object:
+            return distinctive_words(story, day)  # type: ignore[arg-type]
+
+        for part in (reprint_diffs, lambda s: actor_labels(s.articles, actors), words):
+            started = time.perf_counter()
+            for story in stories:
+                part(story)
+            timed.append(time.perf_counter() - started)
+        print(f"{share:>17.0%}  {len(chosen):8,}  {len(stories):19,}  {timed[0]:10.2f}  {timed[1]:8.2f}  "
+              f"{timed[2]:13.2f}  ({prior:.2f})")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,173 @@
+"""How each outlet names the actors: "ميليشيا قسد" (SDF militia) against "تنظيم قسد" (SDF
+organisation), "ميليشيات أسد الطائفية" (sectarian Assad militias) against "الجيش السوري".
+
+An actor is a set of aliases (``data/actors.toml``, extended by ``[[actors]]`` in the
+configuration), found as topic terms are (``arabic.terms``: normalised, with proclitics).
+An alias takes proclitics but no endings (``أسد`` is not ``الأسدي``, a surname).
+A label is the alias with the words that qualify it, within a fixed window:
+
+- at most ``HEAD_WORDS`` head noun just before it (``ميليشيا``, ``تنظيم``, ``قوات``, ``مسلحي``;
+  with a proclitic: ``لميليشيا``), the nearest one, which carries the framing;
+- at most ``ADJECTIVE_WORDS`` adjectives just after it (``الطائفية``, ``الإرهابية``);
+
+both from the shipped table of qualifiers, and never across punctuation that ends a
+phrase (``قسد، الطائفية`` is not "sectarian SDF"). The English is composed from the
+tables: adjectives, the alias's English, the head noun's ("sectarian Assad militias"), so
+the framing word is never lost to a model that drops it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from briefing.arabic.normalize import normalize_for_matching
+from briefing.arabic.terms import TermMatcher
+from briefing.types import ActorLabel, Article
+
+__all__ = ["ADJECTIVE_WORDS", "HEAD_WORDS", "ActorTable", "actor_labels", "starter_actors"]
+
+HEAD_WORDS = 1
+ADJECTIVE_WORDS = 2
+_PROCLITICS = ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
+# Punctuation that ends a phrase: a qualifier is never taken across it.
+_PHRASE_END = set(".,;:!?،؛؟)(")
+_QUOTES = "\"'«»“”„`"
+
+
+@dataclass(frozen=True, slots=True)
+class ActorTable:
+    """The actors' aliases (Arabic -> (actor, English)) and the qualifiers' English."""
+
+    aliases: Mapping[str, tuple[str, str]]
+    before: Mapping[str, tuple[str, str]]
+    """Folded head noun -> (as written in the table, English)."""
+    after: Mapping[str, tuple[str, str]]
+
+    def extended(self, actors: Sequence[tuple[str, Mapping[str, str]]]) -> ActorTable:
+        """With more actors or aliases: (name, {alias: English}) each."""
+        aliases = dict(self.aliases)
+        for name, more in actors:
+            for alias, english in more.items():
+                aliases[alias] = (name, english or name)
+        return ActorTable(aliases, self.before, self.after)
+
+
+@cache
+def starter_actors() -> ActorTable:
+    """The shipped actors (the seeds' region: the SDF, Syrian government forces, the SNA,
+    Turkey, Russia, the United States, ISIS) and qualifiers."""
+    text = resources.files("briefing.framing").joinpath("data/actors.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    aliases = {alias: (actor["name"], english) for actor in data["actors"] for alias, english in actor["aliases"].items()}
+
+    def folded(table: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+        return {normalize_for_matching(word): (word, english) for word, english in table.items()}
+
+    return ActorTable(aliases, folded(data["qualifiers"]["before"]), folded(data["qualifiers"]["after"]))
+
+
+def actor_labels(articles: Sequence[Article], table: ActorTable) -> tuple[ActorLabel, ...]:
+    """Each label each outlet uses for each actor in ``articles``, with counts: by actor,
+    then outlet (in the articles' order), most used first."""
+    matcher = _matcher(tuple(sorted(table.aliases)))
+    counts: Counter[tuple[str, str, str, str]] = Counter()
+    outlets: dict[str, None] = {}
+    for article in articles:
+        outlet = article.outlet_name or article.label
+        outlets.setdefault(outlet, None)
+        for text in (article.title, *article.body.splitlines()):  # a paragraph at a time: most name no actor
+            for alias, head, adjectives in _occurrences(text, matcher, table):
+                actor, english = table.aliases[alias]
+                ar = " ".join([*(w for w, _ in head), alias, *(w for w, _ in adjectives)])
+                en = " ".join([*(e for _, e in adjectives), english, *(e for _, e in head)])
+                counts[(actor, outlet, ar, en)] += 1
+    order = {name: n for n, name in enumerate(dict.fromkeys(a for a, _ in table.aliases.values()))}
+    position = {name: n for n, name in enumerate(outlets)}
+    labels = sorted(counts.items(), key=lambda item: (order[item[0][0]], position[item[0][1]], -item[1], item[0][2]))
+    # Every label used (bounded by the tables: an alias, one head noun, two adjectives).
+    return tuple(ActorLabel(actor, outlet, ar, en, count) for (actor, outlet, ar, en), count in labels)
+
+
+@cache
+def _matcher(aliases: tuple[str, ...]) -> TermMatcher:
+    return TermMatcher(aliases, endings=False)
+
+
+@cache
+def _cores(aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """A substring every match of an alias contains: its first word, folded, without the article."""
+    return tuple(dict.fromkeys(normalize_for_matching(a).split()[0].removeprefix("ال") for a in aliases))
+
+
+def _occurrences(
+    text: str, matcher: TermMatcher, table: ActorTable
+) -> list[tuple[str, list[tuple[str, str]], list[tuple[str, str]]]]:
+    """(alias, head nouns before, adjectives after) of each alias found in ``text``."""
+    folded = normalize_for_matching(text)
+    if not any(core in folded for core in _cores(tuple(sorted(table.aliases)))):
+        return []  # most texts name none of the actors: a substring test each, not the regex
+    spans = matcher.spans(folded)
+    if not spans:
+        return []
+    words = text.split()
+    folded_words = folded.split(" ")
+    if len(folded_words) != len(words):  # a character folded into several words (NFKC ligatures)
+        folded_words = [normalize_for_matching(w) or "_" for w in words]
+        spans = matcher.spans(" ".join(folded_words))
+    starts, offset = [], 0
+    for word in folded_words:
+        starts.append(offset)
+        offset += len(word) + 1
+    found = []
+    for start, end, alias in spans:
+        first = _word_at(starts, start)
+        last = _word_at(starts, end - 1)
+        head: list[tuple[str, str]] = []
+        k = first - 1
+        while k >= 0 and len(head) < HEAD_WORDS and not _ends_phrase(folded_words[k]):
+            qualifier = _qualifier(folded_words[k], table.before, proclitics=True)
+            if qualifier is None:
+                break
+            head.insert(0, qualifier)
+            k -= 1
+        adjectives: list[tuple[str, str]] = []
+        k = last
+        while k + 1 < len(words) and len(adjectives) < ADJECTIVE_WORDS and not _ends_phrase(folded_words[k]):
+            qualifier = _qualifier(folded_words[k + 1], table.after, proclitics=False)
+            if qualifier is None:
+                break
+            adjectives.append(qualifier)
+            k += 1
+        found.append((alias, head, adjectives))
+    return found
+
+
+def _word_at(starts: list[int], offset: int) -> int:
+    low, high = 0, len(starts) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if starts[middle] <= offset:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _ends_phrase(folded_word: str) -> bool:
+    return folded_word.rstrip(_QUOTES)[-1:] in _PHRASE_END
+
+
+def _qualifier(folded_word: str, table: Mapping[str, tuple[str, str]], *, proclitics: bool) -> tuple[str, str] | None:
+    word = folded_word.strip(_QUOTES).rstrip("".join(_PHRASE_END) + _QUOTES)
+    if word in table:
+        return table[word]
+    if proclitics:
+        for prefix in _PROCLITICS:
+            if word.startswith(prefix) and word[len(prefix):] in table:
+                return table[word[len(prefix):]]
+    return None
