@@ -135,6 +135,10 @@ def test_how_each_seed_outlet_names_the_sdf_and_the_government_side(seed_story: 
         # Never across punctuation that ends a phrase.
         ("قالت الميليشيا، قسد ترفض", [("قسد", "SDF")]),
         ("رفضت قسد. الطائفية مرفوضة", [("قسد", "SDF")]),
+        ("قالت ميليشيا .قسد ترفض", [("قسد", "SDF")]),
+        ("رفضت قسد۔ الطائفية مرفوضة", [("قسد", "SDF")]),
+        # A ligature that NFKC folds into four words does not shift the window.
+        ("\ufdfa ميليشيا قسد ـ ـ ـ", [("ميليشيا قسد", "SDF militia")]),
         # The longest alias wins (listed by actor: the government side, then the SNA's FSA);
         # a word that merely contains one is not it, nor a surname made of one.
         ("أعلن الجيش السوري الحر وقوات النظام", [("قوات النظام", "regime forces"), ("الجيش السوري الحر", "Free Syrian Army")]),
@@ -229,3 +233,56 @@ def test_the_seeds_pdf_html_and_markdown_show_the_three(config, model) -> None: 
     assert "<del>المصادر</del> <ins>الوكالة</ins>" in markdown and "*How each outlet names them:*" in markdown
     summary = json.loads(json.dumps(report.stories[0]))
     assert [(c["from"], c["to"]) for c in summary["reprints"][0]["changes"]] == [(c.before, c.after) for c in SEED_CHANGES]
+
+
+def test_break_a_reprint_of_thousands_of_paragraphs_is_compared_on_its_first_ones() -> None:
+    from briefing.framing.reprints import MAX_PARAGRAPHS
+
+    # Every paragraph of one the same as every paragraph of the other: without bounds,
+    # 5,000 x 5,000 comparisons and a diff of each pair.
+    paragraph = "قال المتحدث باسم الوزارة إن الاجتماع الذي عقد اليوم في العاصمة ناقش ملفات الطاقة والمياه"
+    a = article(body="\n\n".join([paragraph] * 5000), outlet="A", id="a" * 16)
+    b = article(body="\n\n".join([paragraph.replace("قال", "أكد")] * 5000), outlet="B", id="b" * 16)
+    story = Story((StoryArticle(a, shares=(("B", 5000),)), StoryArticle(b, shares=(("A", 5000),))))
+    (diff,) = reprint_diffs(story)
+    assert diff.paragraphs == MAX_PARAGRAPHS
+    assert diff.changes == (WordChange("قال", "أكد"),)  # each change once, however often made
+
+
+def test_break_an_outlet_of_one_word_and_words_glued_to_numbers() -> None:
+    # Every counted word of each side one stem: the odds' denominators would be 0.
+    a = article(title="", body="عاجل " * 400, outlet="A", id="a" * 16)
+    b = article(title="", body="قسد", outlet="B", id="b" * 16)
+    other = article(title="خبر", body="نص آخر تماما " * 50, outlet="C", id="c" * 16)
+    story = Story((StoryArticle(a), StoryArticle(b)))
+    words = distinctive_words(story, DayWords.of([a, b, other]))
+    assert all(w.z == w.z and abs(w.z) != float("inf") for w in words)  # finite, no crash
+    glued = article(body="مضى 3أيام على عام2015 " * 20, outlet="A", id="d" * 16)
+    plain = article(body="خبر عادي " * 20, outlet="B", id="e" * 16)
+    assert not [w for w in distinctive_words(Story((StoryArticle(glued), StoryArticle(plain))), DayWords.of([glued, plain]))
+                if any(c.isdigit() for c in w.ar)]
+
+
+def test_a_configured_alias_wins_over_a_shipped_one_spelt_alike() -> None:
+    table = starter_actors().extended([("Hafez al-Assad", {"الاسد": "Hafez al-Assad"})])
+    labels = actor_labels([article(body="قال الأسد إن", outlet="X")], table)
+    assert [(l.actor, l.en) for l in labels] == [("Hafez al-Assad", "Hafez al-Assad")]
+
+
+def test_a_change_with_markdown_in_it_stays_text_in_the_markdown() -> None:
+    from markdown_it import MarkdownIt
+
+    from briefing.render import find_templates_dir, render_markdown
+    from briefing.types import Framing, ReprintDiff
+    from tests.builders import briefing, translation
+
+    phrase = "قال [انقر هنا](https://evil.example/x) ![i](https://evil.example/p.png) *x*"
+    a, b = article(outlet="A", id="a" * 16), article(outlet="B", id="b" * 16)
+    made = briefing([(a, "Headline", [("جملة.", "A sentence.")])])
+    framing = Framing(reprints=(ReprintDiff(a, b, 1, "order", (WordChange(phrase, "نص"),)),))
+    featured = dataclasses.replace(made.stories[0], framing=framing,
+                                   english=((phrase, translation(phrase, "[x](https://evil.example/e)")), ("نص", translation("نص", "text"))))
+    page = render_markdown(dataclasses.replace(made, stories=(featured,)), find_templates_dir(None), summarizer="textrank")
+    assert "انقر هنا" in page
+    rendered = MarkdownIt("commonmark").render(page)
+    assert "<img" not in rendered and 'href="https://evil.example' not in rendered and "<em>x</em>" not in rendered

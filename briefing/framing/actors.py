@@ -19,6 +19,7 @@ the framing word is never lost to a model that drops it.
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ HEAD_WORDS = 1
 ADJECTIVE_WORDS = 2
 _PROCLITICS = ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
 # Punctuation that ends a phrase: a qualifier is never taken across it.
-_PHRASE_END = set(".,;:!?،؛؟)(")
+_PHRASE_END = set(".,;:!?،؛؟۔)([]{}/-–—")
 _QUOTES = "\"'«»“”„`"
 
 
@@ -53,6 +54,10 @@ class ActorTable:
         aliases = dict(self.aliases)
         for name, more in actors:
             for alias, english in more.items():
+                # The configuration's wins over a shipped alias spelt the same once folded.
+                folded = normalize_for_matching(alias)
+                for shipped in [a for a in aliases if normalize_for_matching(a) == folded]:
+                    del aliases[shipped]
                 aliases[alias] = (name, english or name)
         return ActorTable(aliases, self.before, self.after)
 
@@ -116,7 +121,8 @@ def _occurrences(
         return []
     words = text.split()
     folded_words = folded.split(" ")
-    if len(folded_words) != len(words):  # a character folded into several words (NFKC ligatures)
+    if len(folded_words) != len(words) or not unicodedata.is_normalized("NFKC", text):
+        # A ligature folded into several words (U+FDFA), a word of marks folded away: word by word.
         folded_words = [normalize_for_matching(w) or "_" for w in words]
         spans = matcher.spans(" ".join(folded_words))
     starts, offset = [], 0
@@ -129,7 +135,8 @@ def _occurrences(
         last = _word_at(starts, end - 1)
         head: list[tuple[str, str]] = []
         k = first - 1
-        while k >= 0 and len(head) < HEAD_WORDS and not _ends_phrase(folded_words[k]):
+        opens_phrase = folded_words[first].lstrip(_QUOTES)[:1] in _PHRASE_END  # "ميليشيا .قسد"
+        while k >= 0 and len(head) < HEAD_WORDS and not opens_phrase and not _ends_phrase(folded_words[k]):
             qualifier = _qualifier(folded_words[k], table.before, proclitics=True)
             if qualifier is None:
                 break

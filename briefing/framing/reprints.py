@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Sequence
 from itertools import combinations
 
@@ -24,7 +25,7 @@ from briefing.cluster.reprints import MIN_PARAGRAPH_WORDS, SHARED_CONTAINMENT, S
 from briefing.cluster.shingles import shingle_hashes
 from briefing.types import Article, ReprintDiff, Story, WordChange
 
-__all__ = ["MAX_DIFF_WORDS", "MAX_REPRINT_PAIRS", "reprint_diffs", "word_changes"]
+__all__ = ["MAX_DIFF_WORDS", "MAX_PARAGRAPHS", "MAX_REPRINT_PAIRS", "reprint_diffs", "word_changes"]
 
 # Bounds on the work for one story: difflib's alignment is quadratic in the worst case, so
 # a paragraph is aligned on its first MAX_DIFF_WORDS words (a news paragraph has 20-80; a
@@ -33,6 +34,9 @@ __all__ = ["MAX_DIFF_WORDS", "MAX_REPRINT_PAIRS", "reprint_diffs", "word_changes
 # shared story has 17 pairs).
 MAX_DIFF_WORDS = 150
 MAX_REPRINT_PAIRS = 40
+# Paragraphs of an article compared, at most (its first): a news article has 5-30; a body
+# of thousands of one-line "paragraphs" is not compared past these.
+MAX_PARAGRAPHS = 200
 # Containment sides closer than this are a tie (the rule falls to read order).
 CONTAINMENT_TIE = 0.02
 # Punctuation trimmed from the ends of a changed phrase: it belongs to the sentence, not to
@@ -47,8 +51,11 @@ def reprint_diffs(story: Story) -> tuple[ReprintDiff, ...]:
     articles = [m.article for m in story.members if m.shares]
     diffs: list[ReprintDiff] = []
     shingled = {id(a): _shingled(a.body) for a in articles}
+    # Only pairs the reprint finder linked (the first names the second's outlet among those
+    # it shares paragraphs with): not every pair of a story's members.
+    shares_with = {id(m.article): {outlet for outlet, _ in m.shares} for m in story.members}
     for first, second in combinations(articles, 2):
-        if first.outlet_key == second.outlet_key:
+        if first.outlet_key == second.outlet_key or second.label not in shares_with[id(first)]:
             continue
         matched = _shared_paragraphs(shingled[id(first)], shingled[id(second)])
         if not matched:
@@ -70,7 +77,7 @@ def reprint_diffs(story: Story) -> tuple[ReprintDiff, ...]:
 def _shingled(body: str) -> list[tuple[str, set[int]]]:
     """The body's paragraphs long enough to count, each with its set of shingles."""
     found = []
-    for paragraph in paragraphs_of(body):
+    for paragraph in paragraphs_of(body)[:MAX_PARAGRAPHS]:
         words = word_tokens(paragraph)
         if len(words) >= MIN_PARAGRAPH_WORDS:
             found.append((paragraph, set(shingle_hashes(words, SHINGLE_WORDS).tolist())))
@@ -83,11 +90,20 @@ def _shared_paragraphs(
     """Pairs of paragraphs (of ``mine``, of ``theirs``: ``_shingled``) one took from the
     other, with how much of each one's shingles the other holds; each paragraph in one pair
     at most."""
+    # Which of their paragraphs hold each shingle: only paragraphs sharing one are compared.
+    holders: dict[int, list[int]] = {}
+    for j, (_, b) in enumerate(theirs):
+        for shingle in b:
+            holders.setdefault(shingle, []).append(j)
     candidates = []
     for i, (_, a) in enumerate(mine):
-        for j, (_, b) in enumerate(theirs):
-            common = len(a & b)
-            if common and common / min(len(a), len(b)) >= SHARED_CONTAINMENT:
+        common_with: dict[int, int] = {}
+        for shingle in a:
+            for j in holders.get(shingle, ()):
+                common_with[j] = common_with.get(j, 0) + 1
+        for j, common in sorted(common_with.items()):
+            b = theirs[j][1]
+            if common / min(len(a), len(b)) >= SHARED_CONTAINMENT:
                 candidates.append((common / min(len(a), len(b)), i, j, common / len(a), common / len(b)))
     used_i: set[int] = set()
     used_j: set[int] = set()
@@ -148,8 +164,9 @@ def _key(word: str) -> str:
 
 def _keys(words: list[str]) -> list[str]:
     """``_key`` of each word, the text folded once (word by word only if folding split a word)."""
-    folded = normalize_for_matching(" ".join(words)).split(" ")
-    if len(folded) != len(words):
+    text = " ".join(words)
+    folded = normalize_for_matching(text).split(" ")
+    if len(folded) != len(words) or not unicodedata.is_normalized("NFKC", text):
         return [_key(w) for w in words]
     return [" ".join(_WORD.findall(w)) for w in folded]
 

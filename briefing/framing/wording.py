@@ -28,6 +28,8 @@ __all__ = ["MAX_WORDS", "MIN_Z", "PRIOR_WORDS", "DayWords", "distinctive_words",
 
 MIN_Z = 1.96
 MAX_WORDS = 5
+# Longer "words" are glued runs (a missing space, a URL), not vocabulary.
+MAX_WORD_LETTERS = 25
 # a_0, the prior's weight in words. On the seeds (their two articles are the whole day),
 # 50-100 let one word of each outlet through (Orient News "الوطني", Sputnik "تنظيم"), 200 or
 # more only Sputnik's, 20 or less none: z >= 1.96 needs a word used several times by one
@@ -75,16 +77,21 @@ def distinctive_words(story: Story, day: DayWords) -> tuple[DistinctiveWord, ...
     total = Counter[str]()
     for c in counts.values():
         total.update(c)
+    n_total = sum(total.values())
     found = []
     for outlet, mine in counts.items():
-        theirs = total - mine
-        n_i, n_j = sum(mine.values()), sum(theirs.values())
+        n_i = sum(mine.values())
+        n_j = n_total - n_i
         scored = []
         for word, y_i in mine.items():
+            if not _showable(word):
+                continue
             prior = PRIOR_WORDS * max(day.counts.get(word, 0), y_i) / max(day.total, n_i)
-            y_j = theirs.get(word, 0)
-            delta = math.log((y_i + prior) / (n_i + PRIOR_WORDS - y_i - prior)) - math.log(
-                (y_j + prior) / (n_j + PRIOR_WORDS - y_j - prior)
+            y_j = total[word] - y_i
+            # A side made of this one word (or nearly) leaves nothing in the denominator:
+            # at least half a word, so the odds stay finite.
+            delta = math.log((y_i + prior) / max(n_i + PRIOR_WORDS - y_i - prior, 0.5)) - math.log(
+                (y_j + prior) / max(n_j + PRIOR_WORDS - y_j - prior, 0.5)
             )
             z = delta / math.sqrt(1.0 / (y_i + prior) + 1.0 / (y_j + prior))
             if z >= MIN_Z:
@@ -94,6 +101,12 @@ def distinctive_words(story: Story, day: DayWords) -> tuple[DistinctiveWord, ...
             forms = _surfaces(by_outlet[outlet], {word for _, word in chosen}, stem)
             found += [DistinctiveWord(outlet, forms[word], round(z, 2)) for z, word in chosen]
     return tuple(found)
+
+
+def _showable(stem: str) -> bool:
+    """A word, not a number glued to letters ("3أيام", "عام2015") nor a run of letters no
+    word is that long."""
+    return not any(c.isdigit() for c in stem) and len(stem) <= MAX_WORD_LETTERS
 
 
 def _surfaces(articles: Sequence[Article], stems: set[str], stem: Callable[[str], str]) -> dict[str, str]:

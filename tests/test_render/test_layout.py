@@ -203,3 +203,21 @@ def test_markdown_is_commonmark_with_no_html_links_or_images_from_articles(local
     for tag in ("<script", "<img", "<iframe", "<link", 'href="javascript'):
         assert tag not in html
     assert html.count("<a href=") == len(hrefs)
+
+
+def test_every_arabic_word_of_the_headlines_and_key_sentences_comes_back_whole(made: RunReport) -> None:
+    """Search and copy: pdftotext gives each Arabic word exactly, letters joined, with the
+    spaces where the Arabic has them ("الروسي", never "الر وسي"; "المملكة", never "الممللكة")."""
+    import html
+    import re
+    from collections import Counter
+
+    assert made.markdown is not None
+    page = made.markdown.read_text(encoding="utf-8")
+    shown = [html.unescape(t) for t in re.findall(r'<p class="ar" dir="rtl" lang="ar">(.*?)</p>', page)]
+    shown += [html.unescape(t) for t in re.findall(r'^## .*?\n\n?<p dir="rtl" lang="ar">(.*?)</p>', page, re.MULTILINE)]
+    word = re.compile(r"[\u0621-\u064a]+")
+    wanted = Counter(w for text in shown for w in word.findall(text))
+    got = Counter(word.findall(pdftotext(pdf_of(made))))
+    assert sum(wanted.values()) > 150  # the key sentences of two stories
+    assert {w: n for w, n in wanted.items() if got[w] < n} == {}
