@@ -20,10 +20,9 @@ import statistics
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
-from isolation import data_missing, scratch_home
+from isolation import data_missing, scratch_home, unpacked_day
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DAY = REPO.parent / "shared" / "data" / "saudinewsnet" / "2015-07-21.zip"
@@ -54,10 +53,7 @@ def main() -> int:
     if data_missing(args.day):
         return 0
     with scratch_home() as work:
-        inbox = work / "inbox"
-        inbox.mkdir()
-        with zipfile.ZipFile(args.day) as archive:
-            archive.extractall(inbox)
+        inbox = unpacked_day(args.day, work)
         # Each run in a fresh process (no cache warmed by the other), in the order
         # without, with, with, without, ... so that neither always goes first.
         times: dict[str, list[float]] = {"with": [], "without": []}

@@ -29,6 +29,17 @@ def data_missing(path: Path) -> bool:
     return True
 
 
+def unpacked_day(day: Path, work: Path) -> Path:
+    """A SaudiNewsNet day's JSON (``day``: its zip) unpacked into ``work/inbox``, a folder to read."""
+    import zipfile
+
+    inbox = work / "inbox"
+    inbox.mkdir()
+    with zipfile.ZipFile(day) as archive:
+        archive.extractall(inbox)
+    return inbox
+
+
 @contextmanager
 def scratch_home() -> Iterator[Path]:
     """A temporary folder that argostranslate and briefing take as home (see ``isolate``)."""

@@ -16,10 +16,9 @@ import argparse
 import json
 import resource
 import time
-import zipfile
 from pathlib import Path
 
-from isolation import data_missing, scratch_home
+from isolation import data_missing, scratch_home, unpacked_day
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DAY = REPO.parent / "shared" / "data" / "saudinewsnet" / "2015-07-21.zip"
@@ -34,10 +33,7 @@ def main() -> int:
     if data_missing(args.day):
         return 0
     with scratch_home() as work:
-        inbox = work / "inbox"
-        inbox.mkdir()
-        with zipfile.ZipFile(args.day) as archive:
-            archive.extractall(inbox)
+        inbox = unpacked_day(args.day, work)
         # Imports are part of a real run's cost but not of the day's: load them first.
         from briefing.cluster import find_stories
         from briefing.ingest.textfiles import read_folder

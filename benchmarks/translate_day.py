@@ -19,11 +19,10 @@ import json
 import logging
 import re
 import time
-import zipfile
 from collections import Counter
 from pathlib import Path
 
-from isolation import REPO, data_missing, scratch_home
+from isolation import REPO, data_missing, scratch_home, unpacked_day
 
 DEFAULT_DAY = REPO.parent / "shared" / "data" / "saudinewsnet" / "2015-07-21.zip"
 DEFAULT_PACKAGE = REPO / "tests" / "data" / "translate-ar_en-test.argosmodel"
@@ -48,10 +47,7 @@ def main() -> int:
     if data_missing(args.day):
         return 0
     with scratch_home() as work:
-        inbox = work / "inbox"
-        inbox.mkdir()
-        with zipfile.ZipFile(args.day) as archive:
-            archive.extractall(inbox)
+        inbox = unpacked_day(args.day, work)
         from briefing.assemble import select_featured
         from briefing.cluster import find_stories
         from briefing.config import Config

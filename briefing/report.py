@@ -84,8 +84,8 @@ def framing_summary(framing: Framing, translations: dict[str, Translation] | Non
     return {
         "reprints": [
             {
-                "original": diff.original.outlet_name or diff.original.label,
-                "copy": diff.copy.outlet_name or diff.copy.label,
+                "original": diff.original.label,
+                "copy": diff.copy.label,
                 "paragraphs": diff.paragraphs,
                 "rule": diff.rule,
                 "original_url": diff.original.url or diff.original.source,

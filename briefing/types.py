@@ -315,9 +315,6 @@ class FeaturedStory:
     english: tuple[tuple[str, Translation], ...] = ()
     """The English of the framing's phrases shown (``framing.shown_phrases``), machine translation."""
 
-    def english_of(self, arabic: str) -> Translation | None:
-        return dict(self.english).get(arabic)
-
 
 @dataclass(frozen=True, slots=True)
 class ListedStory:

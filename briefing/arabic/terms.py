@@ -69,13 +69,7 @@ class TermMatcher:
 
     def occurrences(self, text: str, *, normalized: bool = False) -> list[str]:
         """Each match in ``text`` (already folded, with ``normalized``), as the term given (in text order)."""
-        if self._pattern is None:
-            return []
-        found = []
-        for match in self._pattern.finditer(text if normalized else normalize_for_matching(text)):
-            group = next(i for i, value in enumerate(match.groups()) if value is not None)
-            found.append(self._by_group[group])
-        return found
+        return [term for _, _, term in self.spans(text if normalized else normalize_for_matching(text))]
 
     def spans(self, folded: str) -> list[tuple[int, int, str]]:
         """(start, end, term given) of each match in ``folded`` (text already folded), in order."""

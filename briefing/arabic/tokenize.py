@@ -89,37 +89,39 @@ def content_terms_of_texts(texts: list[str], stem: Callable[[str], str]) -> list
     a tuple of terms. Only text that carries diacritics, tatweel or direction marks,
     which would cut words apart, is cleaned first.
     """
-    chunk_lists = [(_MARKS_INSIDE_WORDS.sub("", t) if _MARKS_INSIDE_WORDS.search(t) else t).split() for t in texts]
-    table = _term_table(stem)
-    # filterfalse over the texts' chunks: set.difference(table.keys()) would copy the table.
-    unseen = list(filterfalse(table.__contains__, set(chain.from_iterable(chunk_lists))))
-    if unseen:
-        if len(table) >= STEM_CACHE_SIZE:
-            table = {**table}  # full: serve these texts from a copy, keep the cache as it is
-        for chunk in unseen:
-            table[chunk] = _terms_of_chunk(chunk, stem)
-    lookup = table.__getitem__
+    chunk_lists = [_chunks(t) for t in texts]
+    lookup = _table_with(set(chain.from_iterable(chunk_lists)), stem).__getitem__
     return [list(chain.from_iterable(map(lookup, chunks))) for chunks in chunk_lists]
 
 
 def term_counts(texts: Iterable[str], stem: Callable[[str], str]) -> Counter[str]:
     """How often each term of ``content_terms`` occurs in ``texts``, all together: the
     whitespace chunks are counted first (in C), then each distinct one looked up once."""
-    chunks = Counter(
-        chain.from_iterable((_MARKS_INSIDE_WORDS.sub("", t) if _MARKS_INSIDE_WORDS.search(t) else t).split() for t in texts)
-    )
-    table = _term_table(stem)
-    unseen = list(filterfalse(table.__contains__, chunks))
-    if unseen:
-        if len(table) >= STEM_CACHE_SIZE:
-            table = {**table}
-        for chunk in unseen:
-            table[chunk] = _terms_of_chunk(chunk, stem)
+    chunks = Counter(chain.from_iterable(_chunks(t) for t in texts))
+    table = _table_with(chunks, stem)
     counts: Counter[str] = Counter()
     for chunk, uses in chunks.items():
         for term in table[chunk]:
             counts[term] += uses
     return counts
+
+
+def _chunks(text: str) -> list[str]:
+    """The text cut at whitespace, cleaned first of the marks that would cut words apart."""
+    return (_MARKS_INSIDE_WORDS.sub("", text) if _MARKS_INSIDE_WORDS.search(text) else text).split()
+
+
+def _table_with(chunks: Iterable[str], stem: Callable[[str], str]) -> dict[str, tuple[str, ...]]:
+    """The stemmer's chunk -> terms table, holding every one of ``chunks`` (distinct)."""
+    table = _term_table(stem)
+    # filterfalse over the chunks: set.difference(table.keys()) would copy the table.
+    unseen = list(filterfalse(table.__contains__, chunks))
+    if unseen:
+        if len(table) >= STEM_CACHE_SIZE:
+            table = {**table}  # full: serve these texts from a copy, keep the cache as it is
+        for chunk in unseen:
+            table[chunk] = _terms_of_chunk(chunk, stem)
+    return table
 
 
 _MARKS_INSIDE_WORDS = re.compile("[\u064b-\u0652\u0670\u0640\u200c-\u200f\u061c\u202a-\u202e\u2066-\u2069]")

@@ -79,14 +79,15 @@ def starter_actors() -> ActorTable:
 def actor_labels(articles: Sequence[Article], table: ActorTable) -> tuple[ActorLabel, ...]:
     """Each label each outlet uses for each actor in ``articles``, with counts: by actor,
     then outlet (in the articles' order), most used first."""
-    matcher = _matcher(tuple(sorted(table.aliases)))
+    aliases = tuple(sorted(table.aliases))
+    matcher, cores = _matcher(aliases), _cores(aliases)
     counts: Counter[tuple[str, str, str, str]] = Counter()
     outlets: dict[str, None] = {}
     for article in articles:
-        outlet = article.outlet_name or article.label
+        outlet = article.label
         outlets.setdefault(outlet, None)
         for text in (article.title, *article.body.splitlines()):  # a paragraph at a time: most name no actor
-            for alias, head, adjectives in _occurrences(text, matcher, table):
+            for alias, head, adjectives in _occurrences(text, matcher, cores, table):
                 actor, english = table.aliases[alias]
                 ar = " ".join([*(w for w, _ in head), alias, *(w for w, _ in adjectives)])
                 en = " ".join([*(e for _, e in adjectives), english, *(e for _, e in head)])
@@ -110,11 +111,11 @@ def _cores(aliases: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _occurrences(
-    text: str, matcher: TermMatcher, table: ActorTable
+    text: str, matcher: TermMatcher, cores: tuple[str, ...], table: ActorTable
 ) -> list[tuple[str, list[tuple[str, str]], list[tuple[str, str]]]]:
     """(alias, head nouns before, adjectives after) of each alias found in ``text``."""
     folded = normalize_for_matching(text)
-    if not any(core in folded for core in _cores(tuple(sorted(table.aliases)))):
+    if not any(core in folded for core in cores):
         return []  # most texts name none of the actors: a substring test each, not the regex
     spans = matcher.spans(folded)
     if not spans:

@@ -68,7 +68,7 @@ def distinctive_words(story: Story, day: DayWords) -> tuple[DistinctiveWord, ...
     stem = get_stemmer("snowball")
     by_outlet: dict[str, list[Article]] = {}
     for article in story.articles:
-        by_outlet.setdefault(article.outlet_name or article.label, []).append(article)
+        by_outlet.setdefault(article.label, []).append(article)
     if len(by_outlet) < 2:
         return ()
     counts: dict[str, Counter[str]] = {}

@@ -336,9 +336,10 @@ def framing_view(featured: FeaturedStory) -> FramingView:
     """What the page shows of a featured story's framing: each reprint pair's changes with
     their (machine) English, "How each outlet names them", the distinctive words."""
     framing = featured.framing
+    translated = dict(featured.english)
 
     def english(arabic: str) -> str:
-        found = featured.english_of(arabic) if arabic else None
+        found = translated.get(arabic) if arabic else None
         return found.text if found is not None else ""
 
     from briefing.framing import shown_changes, shown_distinctive, shown_reprints
