@@ -82,7 +82,7 @@ def one_run(inbox: Path, date: dt.date, *, framing: bool) -> float:
         from briefing.pipeline import run_briefing
 
         if not framing:
-            assemble._framed = lambda config, ranked, featured: ranked  # type: ignore[assignment]
+            assemble._framed = lambda config, ranked: ranked  # type: ignore[assignment]
         config = Config(input_dir=inbox, out_dir=work / "out", database=work / "record.sqlite3")
         started = time.perf_counter()
         run_briefing(config, date=date, decoder=EchoDecoder())  # type: ignore[arg-type]

@@ -181,7 +181,7 @@ def plan_briefing(
     ranked = rank_for_reader(stories, config.topics, tracked, date)
     chosen = select_featured(config, [r.story for r in in_turns(ranked, config.topics)], said=said)
     points = {id(story): found for story, found in chosen}
-    ranked = _framed(config, ranked, {id(story) for story, _ in chosen})
+    ranked = _framed(config, ranked)
     featured = [(r, points[id(r.story)]) for r in ranked if id(r.story) in points]
     rest = [r for r in ranked if id(r.story) not in points]
     listed = [r for r in rest if r.story.outlet_count >= 2]
@@ -197,13 +197,13 @@ def plan_briefing(
     return plan, ranked
 
 
-def _framed(config: Config, ranked: list[RankedStory], featured: set[int]) -> list[RankedStory]:
-    """Each story with its framing (``framing``): the reprints' changes; for the
-    ``featured`` (``id()`` of their stories), the actors' labels and distinctive words too."""
+def _framed(config: Config, ranked: list[RankedStory]) -> list[RankedStory]:
+    """Each story with its framing (``framing``): the reprints' changes, the actors' labels
+    and each outlet's distinctive words."""
     from briefing.framing import frame_stories, starter_actors
 
     actors = starter_actors().extended([(name, dict(aliases)) for name, aliases in config.actors])
-    framings = frame_stories([r.story for r in ranked], actors, [id(r.story) in featured for r in ranked])
+    framings = frame_stories([r.story for r in ranked], actors)
     return [dataclasses.replace(r, framing=f) if f else r for r, f in zip(ranked, framings, strict=True)]
 
 

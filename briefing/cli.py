@@ -18,6 +18,7 @@ Exit codes (scripts rely on them):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import logging
@@ -83,7 +84,7 @@ def _setup_logging(verbosity: int) -> None:
     if sys.stderr.isatty():
         from rich.logging import RichHandler
 
-        handler = RichHandler(show_path=False, show_time=False)
+        handler = RichHandler(console=_terminal(), show_path=False, show_time=False)
         handler.setFormatter(logging.Formatter("%(message)s"))
     else:
         handler = logging.StreamHandler(sys.stderr)
@@ -91,6 +92,21 @@ def _setup_logging(verbosity: int) -> None:
     root = logging.getLogger("briefing")
     root.handlers[:] = [handler]
     root.setLevel(level)
+
+
+@functools.cache
+def _terminal() -> Any:
+    """The one ``rich`` console on stderr: log lines print above the progress display."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _progress(as_json: bool) -> Any:
+    """A ``rich`` display on a terminal; log lines (INFO, shown with -v) otherwise and with --json."""
+    from briefing.progress import LogProgress, RichProgress
+
+    return RichProgress(_terminal()) if sys.stderr.isatty() and not as_json else LogProgress()
 
 
 def _load(ctx: click.Context, **overrides: Any) -> Any:
@@ -162,7 +178,10 @@ def generate(
         config = _load(ctx, input_dir=input_dir, out_dir=out_dir, offline=offline or None)
         if input_dir is not None:
             config = config.replace(sources=())  # --input: that folder alone, not the configured sources
-        report = run_briefing(config, date=date, choice=choice)
+        from briefing.progress import reporting
+
+        with reporting(_progress(as_json)):
+            report = run_briefing(config, date=date, choice=choice)
     except BriefingError as error:
         _fail(error, as_json=as_json, date=date_text)
     if as_json:
@@ -174,6 +193,14 @@ def generate(
             click.echo(
                 f"dry run: {report.articles_new} new of {report.articles_read} read; "
                 f"{report.sentences_selected} key sentences would be translated",
+                err=True,
+            )
+        elif report.missing_files:
+            gone = ", ".join(str(path) for path in report.missing_files)
+            click.echo(
+                f"no new articles; nothing written. The briefing for {report.date} is in the record, but "
+                f"{len(report.missing_files)} of its files are missing ({gone}): "
+                f"`briefing generate --date {report.date} --force` rebuilds it.",
                 err=True,
             )
         else:
@@ -237,14 +264,24 @@ def translate(ctx: click.Context, text: str, as_json: bool) -> None:
 def schedule(ctx: click.Context) -> None:
     """Run the daily job at schedule.time until stopped (SIGTERM or Ctrl-C); catch up a missed run.
 
+    Says at start when it runs next, from which sources, with which model; refuses to start
+    without a usable model (exit 4, as generate). Each run logs one line with its outcome.
+
     Example: briefing schedule
     """
-    from briefing.schedule import scheduled_job, serve
+    from briefing.assemble import open_decoder
+    from briefing.schedule import scheduled_job, serve, start_line
     from briefing.status import last_run_started
 
     try:
         config = _load(ctx)
-        serve(config, scheduled_job(config), lambda: last_run_started(config))
+        # The model is found now (not loaded: that waits for the first run), so that a missing
+        # one stops the scheduler here rather than failing at the first run, hours later.
+        model = open_decoder(config).name
+        serve(
+            config, scheduled_job(config), lambda: last_run_started(config),
+            lambda next_run: click.echo(start_line(config, model, next_run)),
+        )
     except BriefingError as error:
         _fail(error)
 

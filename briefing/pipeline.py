@@ -32,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from briefing import progress
 from briefing.assemble import REPEAT_DAYS, Clock, briefing_date, build_engine, open_decoder, plan_briefing, utc_now
 from briefing.config import Config, database_path
 from briefing.errors import AlreadyPublishedError, BriefingError, StoreError
@@ -41,7 +42,7 @@ from briefing.offline import no_network
 from briefing.publish import publish, publish_index, reconcile
 from briefing.render import RENDERERS, find_templates_dir
 from briefing.report import flag_counts, story_summary
-from briefing.store import Record, open_database, read_only_record
+from briefing.store import PublishedBriefing, Record, open_database, read_only_record
 from briefing.types import Article, ArticleChoice, Gathered, PublishedStory, RunReport, Story
 
 if TYPE_CHECKING:
@@ -111,28 +112,41 @@ def _run(
     choice: ArticleChoice, checkpoint: Checkpoint,
 ) -> RunReport:
     # 2. Articles, and which of them this briefing covers.
+    progress.stage("reading sources")
     gathered = gather_articles(config, record.sources(), keep=True, everything=choice.reads_all, date=date)
     checkpoint("ingest")
     log.info("read %d articles (%d skipped)", gathered.read_count, len(gathered.skipped))
     record.see(gathered.articles)
     published = record.published_ids()
     new = [a for a in gathered.articles if a.id not in published]
-    included = _included(record, date, gathered.articles, new, published, choice)
+    existing = record.briefing(date)
+    included = _included(existing, date, gathered.articles, new, published, choice, record)
     with no_network():  # 3-7 need no network, and get none
-        return _brief(config, date, engine, templates_dir, record, checkpoint, gathered, new, included)
+        report = _brief(config, date, engine, templates_dir, record, checkpoint, gathered, new, included)
+    if existing is not None and not report.outputs:
+        # Nothing new, and the date has a briefing: say so if its files were taken away.
+        report = dataclasses.replace(report, missing_files=tuple(sorted(p for p in existing.files.values() if not p.exists())))
+    return report
 
 
 def _included(
-    record: Record, date: dt.date, articles: list[Article], new: list[Article], published: set[str], choice: ArticleChoice
+    existing: PublishedBriefing | None, date: dt.date, articles: list[Article], new: list[Article], published: set[str],
+    choice: ArticleChoice, record: Record,
 ) -> list[Article]:
     """The articles the briefing covers: the new ones; with --all every one read; with
-    --since those first seen since; a rebuild (--force) keeps the date's own."""
-    existing = record.briefing(date)
+    --since those first seen since; a rebuild (--force) keeps the date's own (``existing``)."""
     if existing is not None and not choice.force:
+        where = existing.markdown or next(iter(existing.files.values()), None) or "its files"
         if new:
             raise AlreadyPublishedError(
-                f"the briefing for {date} was already published ({existing.markdown or existing.files}); "
+                f"the briefing for {date} was already published ({where}); "
                 f"{len(new)} new article(s) wait for the next date. To rebuild {date} with them, run again with --force."
+            )
+        if choice.everything or choice.since is not None:
+            wanted = "every article read" if choice.everything else f"the articles first seen since {choice.since}"
+            raise AlreadyPublishedError(
+                f"the briefing for {date} was already published ({where}); to rebuild it with {wanted}, "
+                f"run again with --force, or choose another --date."
             )
         return []
     again = existing.article_ids if existing is not None else frozenset()
@@ -150,6 +164,7 @@ def _brief(
 ) -> RunReport:
     # 3. Stories: copies collapsed, reprints found, articles grouped; ranked for the reader
     # (topics, independent coverage) and linked to the stories of the last days' briefings.
+    progress.stage("grouping stories")
     stories = _stories(gathered, included)
     tracked, said = _earlier(config, record, date) if stories else ([], [])
     # 4. Key sentences of the featured stories (none that an earlier briefing said).
@@ -169,12 +184,14 @@ def _brief(
     briefing = plan.briefing(date, translations, engine.name)
     # 6. Each chosen format, rendered in memory.
     folder = config.out_dir / date.isoformat()
-    outputs = {
-        name: (folder / f"briefing-{date.isoformat()}{RENDERERS[name].suffix}",
-               RENDERERS[name].render(briefing, templates_dir, summarizer=config.summarizer))
-        for name in config.formats
-    }
+    progress.stage("rendering", len(config.formats))
+    outputs = {}
+    for name in config.formats:
+        outputs[name] = (folder / f"briefing-{date.isoformat()}{RENDERERS[name].suffix}",
+                         RENDERERS[name].render(briefing, templates_dir, summarizer=config.summarizer))
+        progress.advance()
     # 7. Publish them, and mark the articles as published once they are all in place.
+    progress.stage("publishing")
     publish(record, date, outputs, briefing.articles, stories=plan.published_stories(date, translations),
             checkpoint=checkpoint)
     log.info("wrote %s", ", ".join(str(path) for path, _ in outputs.values()))

@@ -15,13 +15,14 @@ import datetime as dt
 import logging
 import signal
 import threading
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from briefing.config import Config, plain_days_of_week
 
-__all__ = ["build_scheduler", "cron_trigger", "missed_run_time", "next_run_time", "scheduled_job", "serve"]
+__all__ = ["build_scheduler", "cron_trigger", "missed_run_time", "next_run_time", "scheduled_job", "serve", "start_line"]
 
 log = logging.getLogger(__name__)
 
@@ -150,8 +151,29 @@ def scheduled_job(config: Config, *, decoder: Any = None, clock: Callable[[], dt
     return job
 
 
-def serve(config: Config, job: Callable[[], None], last_run_started: Callable[[], dt.datetime | None]) -> None:
-    """Run the schedule until SIGTERM or SIGINT; catch up a missed run first (once)."""
+def start_line(config: Config, model: str, next_run: dt.datetime | None) -> str:
+    """What the scheduler will do, in one line: when, from what, with which model."""
+    if config.sources:
+        kinds = Counter(source.kind for source in config.sources)
+        sources = ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in kinds.items())
+    else:
+        sources = f"folder {config.input_dir}"
+    when = next_run.isoformat(timespec="minutes") if next_run is not None else "none"
+    zone = config.timezone or "this machine's time zone"
+    return (
+        f"briefing schedule: next run {when} (at {config.schedule_time}, days {config.schedule_days}, {zone}); "
+        f"sources: {sources}; model: {model}; briefings into {config.out_dir}"
+    )
+
+
+def serve(
+    config: Config,
+    job: Callable[[], None],
+    last_run_started: Callable[[], dt.datetime | None],
+    announce: Callable[[dt.datetime | None], None] = lambda next_run: None,
+) -> None:
+    """Run the schedule until SIGTERM or SIGINT; catch up a missed run first (once).
+    ``announce`` is told the next run's time once the scheduler has started."""
     stopping = threading.Event()
 
     def stop(signum: int, _frame: object) -> None:
@@ -168,9 +190,9 @@ def serve(config: Config, job: Callable[[], None], last_run_started: Callable[[]
         log.info("catching up the run missed at %s", missed.isoformat())
         scheduler.add_job(job, "date", run_date=now, id=f"{JOB_ID}-catch-up", max_instances=1)
     scheduler.start()
-    log.info(
-        "scheduled daily at %s (%s); next run %s", config.schedule_time, config.schedule_days, next_run_time(config, now)
-    )
+    upcoming = next_run_time(config, now)
+    log.info("scheduled daily at %s (%s); next run %s", config.schedule_time, config.schedule_days, upcoming)
+    announce(upcoming)
     while not stopping.wait(timeout=1.0):
         pass
     scheduler.shutdown(wait=True)  # lets a run in progress finish

@@ -497,6 +497,9 @@ class RunReport:
     """Every text the translation memory gave back instead."""
     offline: bool = False
     """Feeds and pages were not polled (``--offline``, ``fetch.offline``)."""
+    missing_files: tuple[Path, ...] = ()
+    """Files of the date's published briefing that are no longer there (a run with nothing
+    new writes none: ``--force`` rebuilds them)."""
 
     @property
     def markdown(self) -> Path | None:
@@ -533,6 +536,7 @@ class RunReport:
             "model": self.model,
             "flags": dict(self.flags),
             "stories": list(self.stories),
+            "missing_files": [str(path) for path in self.missing_files],
         }
 
 

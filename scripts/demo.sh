@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Install briefing into .venv and make today's briefing from seeds/ into out/.
 #
+# The demo's settings go into briefing.toml in this folder (unless you have one of your
+# own here: then into .demo/briefing.toml), so that `.venv/bin/briefing status`,
+# `models list`, `generate` and `schedule`, run from this folder, work as the demo did:
+# input seeds/, output out/, the record .demo/briefing.sqlite3 (never yours).
 # Uses the Arabic-English Argos model if one is installed (see README: "The real
 # model"). Otherwise it installs the small test model from tests/data into
 # .demo/argos-packages (never into your own Argos folder) and uses that: it
@@ -8,17 +12,43 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The first line of a configuration this script wrote: it may rewrite such a file, never another.
+marker="# Written by scripts/demo.sh"
+echo "Installing briefing and its dependencies into .venv (a minute or two the first time) ..." >&2
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e .
 
-config_args=()
-if ! .venv/bin/briefing models list 2>/dev/null | grep -q '^ar->en'; then
-  echo "No Arabic-English model installed: using the small test model (tests/data) for this demo." >&2
-  mkdir -p .demo
-  # The demo keeps its own record too, so it never marks the seeds as published in yours.
-  printf '[translate]\npackages_dir = "argos-packages"\n[store]\npath = "briefing.sqlite3"\n' > .demo/briefing.toml
-  .venv/bin/briefing --config .demo/briefing.toml models install tests/data/translate-ar_en-test.argosmodel >&2
-  config_args=(--config .demo/briefing.toml)
+config=briefing.toml
+if [ -e "$config" ] && [ "$(head -n 1 "$config")" != "$marker" ]; then
+  config=.demo/briefing.toml  # yours stays as it is
 fi
-.venv/bin/briefing "${config_args[@]}" generate --input seeds --out out "$@"
+mkdir -p .demo
+base=$(cd "$(dirname "$config")" && pwd)
+relative() { python3 -c 'import os, sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' "$PWD/$1" "$base"; }
+packages=""
+if ! .venv/bin/briefing --config /dev/null models list 2>/dev/null | grep -q '^ar->en'; then
+  echo "No Arabic-English model installed: using the small test model (tests/data) for this demo." >&2
+  packages="packages_dir = \"$(relative .demo/argos-packages)\""
+fi
+cat > "$config" <<EOF
+$marker: the demo's settings (input seeds/, output out/, its own record).
+# Delete this file to go back to the defaults, or edit it (every key: README, "Configuration").
+[input]
+dir = "$(relative seeds)"
+[output]
+dir = "$(relative out)"
+[translate]
+$packages
+[store]
+path = "$(relative .demo/briefing.sqlite3)"
+EOF
+if [ -n "$packages" ]; then
+  .venv/bin/briefing --config "$config" models install tests/data/translate-ar_en-test.argosmodel >&2
+fi
+.venv/bin/briefing --config "$config" generate "$@"
+if [ "$config" = briefing.toml ]; then
+  echo "Settings in briefing.toml: from this folder, .venv/bin/briefing status | models list | generate | schedule work as the demo did." >&2
+else
+  echo "You have a briefing.toml here; the demo's settings are in .demo/briefing.toml: .venv/bin/briefing --config .demo/briefing.toml status" >&2
+fi

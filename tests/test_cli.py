@@ -115,6 +115,7 @@ def test_generate_writes_every_format_and_reports_in_json(generated) -> None:  #
                 },
             }
         ],
+        "missing_files": [],
     }
     labels = report["stories"][0]["labels"]
     assert {"ar": "ميليشيا قسد", "en": "SDF militia", "count": 5} in labels["SDF"]["Orient News"]
@@ -335,6 +336,48 @@ def test_rebuilding_a_published_day_with_new_articles_needs_force(tmp_path: Path
     forced = run("generate", "--input", inbox, "--out", tmp_path / "out", "--date", DATE, "--force", "--json", cwd=tmp_path)
     assert forced.returncode == 0
     assert json.loads(forced.stdout)["articles_published"] == 2
+
+
+def test_a_deleted_briefing_gets_a_rebuild_hint_and_force_rebuilds_it(tmp_path: Path, packages_dir: Path) -> None:
+    write_config(tmp_path, packages_dir)
+    out = tmp_path / "out"
+    assert run("generate", "--input", SEEDS, "--out", out, "--date", DATE, cwd=tmp_path).returncode == 0
+    files = sorted((out / DATE).iterdir())
+    for path in files:
+        path.unlink()
+    (out / DATE).rmdir()
+    again = run("generate", "--input", SEEDS, "--out", out, "--date", DATE, cwd=tmp_path)
+    assert again.returncode == 0
+    markdown, pdf, html = (out / DATE / f"briefing-{DATE}{suffix}" for suffix in (".md", ".pdf", ".html"))
+    assert again.stderr == (
+        f"no new articles; nothing written. The briefing for {DATE} is in the record, but 3 of its files are "
+        f"missing ({html}, {markdown}, {pdf}): `briefing generate --date {DATE} --force` rebuilds it.\n"
+    )
+    as_json = json.loads(run("generate", "--input", SEEDS, "--out", out, "--date", DATE, "--json", cwd=tmp_path).stdout)
+    assert as_json["missing_files"] == [str(html), str(markdown), str(pdf)] and as_json["outputs"] is None
+    forced = run("generate", "--input", SEEDS, "--out", out, "--date", DATE, "--force", "--json", cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert json.loads(forced.stdout)["articles_published"] == 2 and sorted((out / DATE).iterdir()) == files
+
+
+def test_all_on_a_published_date_says_it_needs_force(tmp_path: Path, packages_dir: Path) -> None:
+    # The README: --all briefs every article read. On a date that has a briefing that is a
+    # rebuild, which is --force's to do: without it, exit 8 and the way to do it.
+    write_config(tmp_path, packages_dir)
+    out = tmp_path / "out"
+    assert run("generate", "--input", SEEDS, "--out", out, "--date", DATE, cwd=tmp_path).returncode == 0
+    before = {p.name: p.stat().st_mtime_ns for p in (out / DATE).iterdir()}
+    refused = run("generate", "--input", SEEDS, "--out", out, "--date", DATE, "--all", "--json", cwd=tmp_path)
+    assert refused.returncode == 8
+    assert refused.stderr.startswith(f"briefing: error: the briefing for {DATE} was already published (")
+    assert refused.stderr.rstrip().endswith("to rebuild it with every article read, run again with --force, or choose another --date.")
+    assert json.loads(refused.stdout)["exit_code"] == 8
+    assert {p.name: p.stat().st_mtime_ns for p in (out / DATE).iterdir()} == before
+    # On a new date, --all briefs the articles already published too.
+    other = run("generate", "--input", SEEDS, "--out", out, "--date", "2026-11-23", "--all", "--json", cwd=tmp_path)
+    assert other.returncode == 0 and json.loads(other.stdout)["articles_published"] == 2
+    forced = run("generate", "--input", SEEDS, "--out", out, "--date", DATE, "--all", "--force", "--json", cwd=tmp_path)
+    assert forced.returncode == 0 and json.loads(forced.stdout)["articles_published"] == 2
 
 
 def test_dry_run_writes_nothing(tmp_path: Path, packages_dir: Path) -> None:

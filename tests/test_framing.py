@@ -20,7 +20,7 @@ from briefing.framing.reprints import reprint_diffs, word_changes
 from briefing.framing.wording import DayWords, distinctive_words
 from briefing.ingest.textfiles import read_folder
 from briefing.pipeline import run_briefing
-from briefing.types import Story, StoryArticle, WordChange
+from briefing.types import Framing, Story, StoryArticle, WordChange
 from tests.builders import article
 from tests.pdftools import pdftotext, without_space
 
@@ -167,11 +167,19 @@ def test_a_word_one_outlet_repeats_is_distinctive_and_stop_words_never_are() -> 
     assert len([w for w in words if w.outlet == "A"]) <= 5
 
 
-def test_labels_and_words_for_the_featured_reprints_for_every_story(seed_story: Story) -> None:
-    other = Story((StoryArticle(article(outlet="A", id="c" * 16)), StoryArticle(article(outlet="B", id="d" * 16))))
-    full, short = frame_stories([seed_story, other], starter_actors(), [True, False])
+def test_every_story_of_two_outlets_is_framed_one_outlet_is_not(seed_story: Story) -> None:
+    # A listed story (not featured) has its labels and words too: --json gives every story's.
+    other = Story((
+        StoryArticle(article(outlet="A", id="c" * 16, body="هاجمت ميليشيا قسد القرية.")),
+        StoryArticle(article(outlet="B", id="d" * 16, body="انسحبت قوات قسد من القرية.")),
+    ))
+    alone = Story((StoryArticle(article(outlet="A", id="e" * 16, body="هاجمت ميليشيا قسد البلدة.")),))
+    full, listed, single = frame_stories([seed_story, other, alone], starter_actors())
     assert full.reprints and full.labels and full.distinctive
-    assert not short.labels and not short.distinctive
+    assert [(label.outlet, label.ar, label.en) for label in listed.labels] == [
+        ("A", "ميليشيا قسد", "SDF militia"), ("B", "قوات قسد", "SDF forces"),
+    ]
+    assert single == Framing()
     # What the page shows, and so what is translated: the changes (the shortest replacements
     # first, a long phrase cut at ten words) and the distinctive words.
     assert shown_phrases(full) == [

@@ -76,18 +76,18 @@ def test_flags_travel_to_the_markdown_and_the_pdf(config: Config, model: object,
     assert flags["untranslated"] == 1 and flags["glossary-not-applied"] == 1
     assert report.markdown is not None and report.pdf is not None
     markdown = report.markdown.read_text(encoding="utf-8")
-    assert '<p class="en" lang="en">The city fell.<br><span class="flags">Check: glossary term not applied</span></p>' in markdown
-    assert '<span class="flags">Check: not translated</span>' in markdown
+    assert '<p class="en" lang="en">The city fell.<br><span class="flags">Check: glossary-not-applied</span></p>' in markdown
+    assert '<span class="flags">Check: untranslated</span>' in markdown
     # The English column (left half of the A4 page): each mark sits right under its sentence.
     left = ["pdftotext", "-x", "0", "-y", "0", "-W", "298", "-H", "842", str(report.pdf), "-"]
     shown = " ".join(subprocess.run(left, capture_output=True, text=True, check=True).stdout.split())
-    assert "The city fell. Check: glossary term not applied" in shown
-    assert "Check: not translated" in shown
+    assert "The city fell. Check: glossary-not-applied" in shown
+    assert "Check: untranslated" in shown
     # The first page explains the marks used, and only those.
     cover = " ".join(subprocess.run(["pdftotext", "-l", "1", str(report.pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
     assert "Marks on translations" in cover
-    assert "Check: not translated: the model returned Arabic, or the input unchanged." in cover
-    assert "low confidence" not in cover
+    assert "Check: untranslated: the model returned Arabic, or the input unchanged." in cover
+    assert "low-confidence" not in cover
 
 
 def test_rebuilding_a_day_takes_every_sentence_from_memory(config: Config, model: object) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.config import Config
+from briefing.config import Config, load_config
 from briefing.errors import ConfigError
 from briefing.schedule import build_scheduler, missed_run_time, next_run_time
 
@@ -87,7 +87,9 @@ def test_wrong_schedule_values_name_their_key(changes: dict[str, object], messag
         Config().replace(**changes)
 
 
-def test_the_scheduled_job_fires_and_makes_a_briefing(config: Config, model: object) -> None:
+def test_the_scheduled_job_fires_makes_a_briefing_and_logs_its_outcome(
+    config: Config, model: object, caplog: pytest.LogCaptureFixture
+) -> None:
     from apscheduler.triggers.date import DateTrigger
 
     from briefing.schedule import scheduled_job
@@ -98,6 +100,7 @@ def test_the_scheduled_job_fires_and_makes_a_briefing(config: Config, model: obj
         config, scheduled_job(config, decoder=model, clock=fixed_day), background=True,  # type: ignore[arg-type]
         trigger=DateTrigger(run_date=when),
     )
+    caplog.set_level("WARNING", logger="briefing")
     scheduler.start()
     try:
         job = scheduler.get_job("daily-briefing")
@@ -110,9 +113,12 @@ def test_the_scheduled_job_fires_and_makes_a_briefing(config: Config, model: obj
         assert dt.datetime.now(UTC) >= when
     finally:
         scheduler.shutdown(wait=True)
+    outcome = [r.getMessage() for r in caplog.records if r.getMessage().startswith("scheduled run ")]
+    markdown = Path(config.out_dir) / "2026-11-22" / "briefing-2026-11-22.md"
+    assert outcome == [f"scheduled run 2026-11-22: read 2, new 2, published 2 -> {markdown}"]
 
 
-def test_schedule_command_stops_cleanly_on_sigterm(tmp_path: Path, packages_dir: Path) -> None:
+def test_schedule_command_says_what_it_will_do_and_stops_cleanly_on_sigterm(tmp_path: Path, packages_dir: Path) -> None:
     import os
     import signal
     import subprocess
@@ -124,23 +130,47 @@ def test_schedule_command_stops_cleanly_on_sigterm(tmp_path: Path, packages_dir:
         encoding="utf-8",
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "briefing", "-v", "schedule"], cwd=tmp_path, stderr=subprocess.PIPE, text=True,
-        env=os.environ.copy(),
+        [sys.executable, "-m", "briefing", "schedule"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=os.environ.copy(),
     )
     try:
-        assert process.stderr is not None
-        line = process.stderr.readline()
-        while line and "scheduled daily at 03:00" not in line:
-            line = process.stderr.readline()
-        assert "scheduled daily at 03:00" in line
+        assert process.stdout is not None
+        line = process.stdout.readline()  # without -v: the one line at start
+        tomorrow_or_today = dt.datetime.now(UTC) + dt.timedelta(hours=24)
+        next_run = next_run_time(load_config(tmp_path / "briefing.toml"), dt.datetime.now(UTC))
+        assert next_run is not None and next_run <= tomorrow_or_today
+        assert line.rstrip("\n") == (
+            f"briefing schedule: next run {next_run.isoformat(timespec='minutes')} (at 03:00, days *, UTC); "
+            "sources: folder seeds; model: translate-ar_en-test 1.0; briefings into out"
+        )
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-        assert process.stderr is not None
-        process.stderr.close()
+        for stream in (process.stdout, process.stderr):
+            assert stream is not None
+            stream.close()
+
+
+def test_schedule_refuses_to_start_without_a_model_as_generate_does(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "briefing.toml").write_text(
+        f'[translate]\npackages_dir = "{tmp_path / "no-packages"}"\n[store]\npath = "{tmp_path / "b.sqlite3"}"\n',
+        encoding="utf-8",
+    )
+    runs = [
+        subprocess.run([sys.executable, "-m", "briefing", command], cwd=tmp_path, capture_output=True, text=True,
+                       env=os.environ.copy(), timeout=60, check=False)
+        for command in ("schedule", "generate")
+    ]
+    assert [r.returncode for r in runs] == [4, 4]
+    assert runs[0].stderr == runs[1].stderr and runs[0].stderr.startswith("briefing: error: no Argos translation package for ar->en")
+    assert runs[0].stdout == "" and not (tmp_path / "out").exists()
 
 
 def test_a_scheduled_run_that_hits_an_internal_error_logs_one_line_and_the_schedule_goes_on(

@@ -94,10 +94,11 @@ def content_terms_of_texts(texts: list[str], stem: Callable[[str], str]) -> list
     return [list(chain.from_iterable(map(lookup, chunks))) for chunks in chunk_lists]
 
 
-def term_counts(texts: Iterable[str], stem: Callable[[str], str]) -> Counter[str]:
-    """How often each term of ``content_terms`` occurs in ``texts``, all together: the
-    whitespace chunks are counted first (in C), then each distinct one looked up once."""
-    chunks = Counter(chain.from_iterable(_chunks(t) for t in texts))
+def term_counts(texts: Iterable[str], stem: Callable[[str], str], *, words: int | None = None) -> Counter[str]:
+    """How often each term of ``content_terms`` occurs in ``texts`` (the first ``words``
+    whitespace-separated words of each, with ``words``), all together: the chunks are
+    counted first (in C), then each distinct one looked up once."""
+    chunks = Counter(chain.from_iterable(_chunks(t, words) for t in texts))
     table = _table_with(chunks, stem)
     counts: Counter[str] = Counter()
     for chunk, uses in chunks.items():
@@ -106,9 +107,11 @@ def term_counts(texts: Iterable[str], stem: Callable[[str], str]) -> Counter[str
     return counts
 
 
-def _chunks(text: str) -> list[str]:
-    """The text cut at whitespace, cleaned first of the marks that would cut words apart."""
-    return (_MARKS_INSIDE_WORDS.sub("", text) if _MARKS_INSIDE_WORDS.search(text) else text).split()
+def _chunks(text: str, words: int | None = None) -> list[str]:
+    """The text cut at whitespace (its first ``words`` chunks, with ``words``: the rest is
+    not cut at all), cleaned first of the marks that would cut words apart."""
+    clean = _MARKS_INSIDE_WORDS.sub("", text) if _MARKS_INSIDE_WORDS.search(text) else text
+    return clean.split() if words is None else clean.split(maxsplit=words)[:words]
 
 
 def _table_with(chunks: Iterable[str], stem: Callable[[str], str]) -> dict[str, tuple[str, ...]]:

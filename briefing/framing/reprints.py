@@ -95,11 +95,12 @@ def _shared_paragraphs(
     for j, (_, b) in enumerate(theirs):
         for shingle in b:
             holders.setdefault(shingle, []).append(j)
+    theirs_shingles = holders.keys()
     candidates = []
     for i, (_, a) in enumerate(mine):
         common_with: dict[int, int] = {}
-        for shingle in a:
-            for j in holders.get(shingle, ()):
+        for shingle in a & theirs_shingles:  # most shingles are not shared: set them aside in C
+            for j in holders[shingle]:
                 common_with[j] = common_with.get(j, 0) + 1
         for j, common in sorted(common_with.items()):
             b = theirs[j][1]

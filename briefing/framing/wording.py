@@ -14,11 +14,12 @@ shown as the stem's most frequent surface form in that outlet's articles.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from briefing.arabic.normalize import normalize_for_matching
 from briefing.arabic.tokenize import content_terms_of_texts, get_stemmer, term_counts
@@ -59,7 +60,7 @@ class DayWords:
 
 def stem_counts(articles: Sequence[Article], words: int = TEXT_WORDS) -> Counter[str]:
     """How often each stem is used in ``articles`` (headline and first ``words`` words)."""
-    return term_counts((" ".join(f"{a.title} {a.body}".split()[:words]) for a in articles), get_stemmer("snowball"))
+    return term_counts((f"{a.title} {a.body}" for a in articles), get_stemmer("snowball"), words=words)
 
 
 def distinctive_words(story: Story, day: DayWords) -> tuple[DistinctiveWord, ...]:
@@ -80,22 +81,20 @@ def distinctive_words(story: Story, day: DayWords) -> tuple[DistinctiveWord, ...
     n_total = sum(total.values())
     found = []
     for outlet, mine in counts.items():
-        n_i = sum(mine.values())
+        words = list(mine)
+        y_i = np.fromiter(mine.values(), dtype=np.float64, count=len(words))
+        y_j = np.fromiter((total[w] for w in words), dtype=np.float64, count=len(words)) - y_i
+        in_day = np.fromiter((day.counts.get(w, 0) for w in words), dtype=np.float64, count=len(words))
+        n_i = float(y_i.sum())
         n_j = n_total - n_i
-        scored = []
-        for word, y_i in mine.items():
-            if not _showable(word):
-                continue
-            prior = PRIOR_WORDS * max(day.counts.get(word, 0), y_i) / max(day.total, n_i)
-            y_j = total[word] - y_i
-            # A side made of this one word (or nearly) leaves nothing in the denominator:
-            # at least half a word, so the odds stay finite.
-            delta = math.log((y_i + prior) / max(n_i + PRIOR_WORDS - y_i - prior, 0.5)) - math.log(
-                (y_j + prior) / max(n_j + PRIOR_WORDS - y_j - prior, 0.5)
-            )
-            z = delta / math.sqrt(1.0 / (y_i + prior) + 1.0 / (y_j + prior))
-            if z >= MIN_Z:
-                scored.append((z, word))
+        prior = PRIOR_WORDS * np.maximum(in_day, y_i) / max(day.total, n_i)
+        # A side made of this one word (or nearly) leaves nothing in the denominator:
+        # at least half a word, so the odds stay finite.
+        delta = np.log((y_i + prior) / np.maximum(n_i + PRIOR_WORDS - y_i - prior, 0.5)) - np.log(
+            (y_j + prior) / np.maximum(n_j + PRIOR_WORDS - y_j - prior, 0.5)
+        )
+        z = delta / np.sqrt(1.0 / (y_i + prior) + 1.0 / (y_j + prior))
+        scored = [(float(z[k]), words[k]) for k in np.flatnonzero(z >= MIN_Z) if _showable(words[k])]
         chosen = sorted(scored, key=lambda s: (-s[0], s[1]))[:MAX_WORDS]
         if chosen:
             forms = _surfaces(by_outlet[outlet], {word for _, word in chosen}, stem)

@@ -19,7 +19,7 @@ from typing import Any
 
 from briefing.arabic import normalize_for_matching
 from briefing.errors import IngestError
-from briefing.ingest.metadata import date_in_text, require_arabic
+from briefing.ingest.metadata import date_in_text, date_in_url, display_text, require_arabic
 from briefing.ingest.text import article_from_text
 from briefing.types import Article
 
@@ -99,28 +99,32 @@ def article_from_html(source: str, html: str, *, url: str = "", outlet: str = ""
         raise IngestError("no article text in the page")
     title = document.title or _html_title(html)
     body = _drop_leading_title(title, body)
-    article = article_from_title_and_text(source, title, body)
+    # The page's parser has decoded its entities: decoding again would turn a page's
+    # "&amp;lt;" (shown as "&lt;") into "<".
+    article = article_from_title_and_text(source, title, body, entities=False)
+    address = url or document.url or ""
     return dataclasses.replace(
         article,
         outlet=outlet or document.sitename or "",
-        url=url or document.url or "",
-        published=_iso_date(document.date) or date_in_text(body),
+        url=address,
+        published=_iso_date(document.date) or date_in_url(address) or date_in_text(body),
     )
 
 
-def article_from_title_and_text(source: str, title: str, body: str) -> Article:
+def article_from_title_and_text(source: str, title: str, body: str, *, entities: bool = True) -> Article:
     """An Article from a headline given apart (a page's or an entry's title) and its text.
 
     The text-file rules decide as for a file: a title line set apart, its repeat below
     dropped. A given headline that those rules would not take as one (it ends in a
     full stop, or is very long) is still the title: the publisher said so.
-    Raises NotArabicError for a text that is not Arabic.
+    Raises NotArabicError for a text that is not Arabic. ``entities``: see ``display_text``.
     """
     title = " ".join(title.split())
     require_arabic(f"{title}\n{body}")
-    article = article_from_text(source, f"{title}\n\n{body}" if title else body)
-    if title and article.title_derived:
-        article = dataclasses.replace(article_from_text(source, body), title=title, title_derived=False)
+    article = article_from_text(source, f"{title}\n\n{body}" if title else body, entities=entities)
+    shown = " ".join(display_text(title, entities=entities).split())
+    if shown and article.title_derived:
+        article = dataclasses.replace(article_from_text(source, body, entities=entities), title=shown, title_derived=False)
     return article
 
 

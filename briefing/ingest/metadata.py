@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import re
 
 from briefing.arabic import normalize_for_matching
@@ -22,6 +23,8 @@ __all__ = [
     "NotArabicError",
     "arabic_share",
     "date_in_text",
+    "date_in_url",
+    "display_text",
     "is_arabic",
     "require_arabic",
     "skip_kind",
@@ -170,3 +173,48 @@ def date_in_text(text: str) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+# A date in an article's address, as news sites write it: /2015/07/20/, /20150720/
+# (al-jazirah.com, okaz.com.sa's issue folders) or 2015-07-20. Each at a path boundary or
+# between non-digits, so an article number (411151) is never read as one.
+_URL_DATES = (
+    re.compile(r"/(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?=[/?#]|$)"),
+    re.compile(r"(?<![\d])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)"),
+    re.compile(r"/(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?=[/?#]|$)"),
+)
+
+
+def date_in_url(url: str) -> dt.date | None:
+    """The day written in an article's address (``/2015/07/20/``, ``/20150720/``,
+    ``2015-07-20``), or None. On 2015-07-21's SaudiNewsNet records, three outlets put it
+    there (aleqt.com, al-jazirah.com, okaz.com.sa): 294 of 760 of their articles were
+    published earlier than the crawl time the records give as their date."""
+    path = url.split("://", 1)[-1].partition("/")[2]
+    for pattern in _URL_DATES:
+        for match in pattern.finditer("/" + path):
+            year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+            if MIN_YEAR <= year <= MAX_YEAR:
+                try:
+                    return dt.date(year, month, day)
+                except ValueError:
+                    continue
+    return None
+
+
+# Invisible format characters (Unicode Cf) a reader never sees and a PDF, a terminal or
+# the Markdown may act on: direction overrides and isolates (U+202A-U+202E, U+2066-U+2069,
+# the marks U+200E, U+200F, U+061C), zero-width space and no-break space (U+200B,
+# U+FEFF), word joiners, soft hyphen, tags. Not ZWNJ and ZWJ (U+200C, U+200D), which
+# change how Arabic and Persian letters join, nor the Arabic number signs (U+0600-U+0605).
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def display_text(text: str, *, entities: bool = True) -> str:
+    """``text`` as a reader should see it: HTML entities decoded once (``&#8220;`` is
+    “; with ``entities``: text from JSON records and feeds, not from an HTML page, whose
+    parser decoded them already), invisible format characters dropped."""
+    if entities and "&" in text and _ENTITY.search(text):
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+    return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.errors import IngestError
-from briefing.ingest.metadata import date_in_text, skip_kind
+from briefing.ingest.metadata import date_in_text, date_in_url, skip_kind
 from briefing.ingest.text import article_from_text
 from briefing.types import Article, SkippedItem
 
@@ -31,7 +31,8 @@ MAX_SKIPS_PER_FILE = 1_000
 NESTED_TOO_DEEPLY = "nested too deeply (arrays or objects inside each other beyond the parser's limit)"
 _TEXT_FIELDS = ("content", "text", "body")
 # SaudiNewsNet has only the crawl time, which is the publication day give or take hours.
-_DATE_FIELDS = ("date", "published", "date_extracted")
+_PUBLISHED_FIELDS = ("date", "published")
+_COLLECTED_FIELDS = ("date_extracted",)
 
 
 def articles_from_json(path: Path, text: str) -> Iterator[Article | SkippedItem]:
@@ -79,12 +80,12 @@ def _each_record(path: Path, text: str) -> Iterator[Article | SkippedItem]:
         # the text-file format expects a headline.
         combined = f"{title.strip()}\n\n{body}" if title and title.strip() else body
         try:
-            article = article_from_text(source, combined)
+            article = article_from_text(source, combined, entities=True)
         except IngestError as exc:
             yield SkippedItem(source=source, reason=str(exc), kind=skip_kind(exc))
             continue
         yield dataclasses.replace(
-            article, outlet=_text_field(record, "source"), url=url, published=_record_date(record) or date_in_text(article.body)
+            article, outlet=_text_field(record, "source"), url=url, published=_record_date(record, url) or date_in_text(article.body)
         )
 
 
@@ -93,9 +94,15 @@ def _text_field(record: dict[str, Any], name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _record_date(record: dict[str, Any]) -> dt.date | None:
-    """The record's date (``date``, ``published``, or SaudiNewsNet's crawl time ``date_extracted``)."""
-    for field in _DATE_FIELDS:
+def _record_date(record: dict[str, Any], url: str) -> dt.date | None:
+    """The record's date: its publication date (``date``, ``published``), else the day in
+    its address (``date_in_url``), else when it was collected (SaudiNewsNet's crawl time,
+    ``date_extracted``: an article still on a site's front page may be weeks old)."""
+    return _field_date(record, _PUBLISHED_FIELDS) or (date_in_url(url) if url else None) or _field_date(record, _COLLECTED_FIELDS)
+
+
+def _field_date(record: dict[str, Any], fields: tuple[str, ...]) -> dt.date | None:
+    for field in fields:
         value = record.get(field)
         if isinstance(value, str) and len(value) >= 10:
             try:

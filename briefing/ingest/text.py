@@ -17,7 +17,7 @@ import unicodedata
 
 from briefing.arabic import normalize_for_matching, split_sentences, split_words
 from briefing.errors import IngestError
-from briefing.ingest.metadata import EmptyError, NotArabicError, has_arabic_letter, require_arabic
+from briefing.ingest.metadata import EmptyError, NotArabicError, display_text, has_arabic_letter, require_arabic
 from briefing.types import Article
 
 __all__ = ["DERIVED_TITLE_WORDS", "MAX_ARTICLE_CHARS", "TITLE_MAX_WORDS", "article_from_text"]
@@ -46,8 +46,13 @@ _SENTENCE_END = re.compile(r"[.!?؟…][\"'»”’)\]]*$")
 _FULL_STOP_END = re.compile(r"[.…][\"'»”’)\]]*$")
 
 
-def article_from_text(source: str, text: str) -> Article:
+def article_from_text(source: str, text: str, *, entities: bool = False) -> Article:
     """The article in ``text``: its title, its body without furniture, its id.
+
+    Its title and body are shown as ``display_text`` has them (invisible format
+    characters dropped; with ``entities``, HTML entities decoded once), but its id is
+    taken from the text as written, as earlier versions took it: both are folded alike for
+    matching (the marks dropped), and an article read before an upgrade is not new after it.
 
     Raises EmptyError when there is no article text, NotArabicError when it is not
     Arabic, IngestError when it is longer than ``MAX_ARTICLE_CHARS``.
@@ -69,7 +74,12 @@ def article_from_text(source: str, text: str) -> Article:
     if derived:
         title = _title_from_first_sentence(body)
     digest = hashlib.sha256(normalize_for_matching(body).encode("utf-8")).hexdigest()
-    return Article(id=digest[:16], source=source, title=title, title_derived=derived, body=body)
+    shown_title, shown_body = display_text(title, entities=entities), display_text(body, entities=entities)
+    if not shown_title.strip() and not derived:  # a headline made of marks and controls
+        shown_title, derived = _title_from_first_sentence(shown_body), True
+    if shown_title != title:
+        shown_title = " ".join(shown_title.split())  # a decoded &#10; or &nbsp; is a space in a headline
+    return Article(id=digest[:16], source=source, title=shown_title, title_derived=derived, body=shown_body)
 
 
 def _take_title(lines: list[str]) -> tuple[str, list[str], bool]:

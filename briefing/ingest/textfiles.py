@@ -21,7 +21,7 @@ from briefing.config import toml_document
 from briefing.errors import ConfigError, IngestError
 from briefing.ingest.decode import charset_from_html, decode_bytes, decode_text
 from briefing.ingest.html import article_from_html
-from briefing.ingest.metadata import date_in_text, skip_kind
+from briefing.ingest.metadata import date_in_text, date_in_url, skip_kind
 from briefing.ingest.records import JSON_SUFFIXES, articles_from_json
 from briefing.ingest.text import MAX_ARTICLE_CHARS, article_from_text
 from briefing.types import Article, FileSignature, KnownFile, SkippedItem, SourceRead
@@ -259,7 +259,7 @@ def _with_metadata(article: Article, described: dict[str, Any], outlet: str) -> 
         article,
         outlet=described.get("outlet") or article.outlet or outlet,
         url=described.get("url") or article.url,
-        published=described.get("published") or article.published,
+        published=described.get("published") or date_in_url(described.get("url") or "") or article.published,
     )
 
 

@@ -38,7 +38,7 @@ from briefing.ingest.fetch import (
     fetch,
 )
 from briefing.ingest.html import article_from_html, article_from_title_and_text, html_to_text
-from briefing.ingest.metadata import EmptyError, date_in_text, require_arabic, skip_kind
+from briefing.ingest.metadata import EmptyError, date_in_text, date_in_url, display_text, require_arabic, skip_kind
 from briefing.types import RETRY_LATER, Article, SkippedItem, SourceRead
 
 if TYPE_CHECKING:
@@ -364,14 +364,17 @@ def _entry_article(
     if not text:
         raise EmptyError("no article text in the feed entry")
     article = article_from_title_and_text(source, title, text)
-    return PageRead(dataclasses.replace(article, outlet=outlet, url=link, published=published or date_in_text(text)))
+    return PageRead(dataclasses.replace(
+        article, outlet=outlet, url=link, published=published or date_in_url(link) or date_in_text(text)
+    ))
 
 
 def _entry_title(entry: Any) -> str:
     title = str(entry.get("title") or "")
     if "html" in str(entry.get("title_detail", {}).get("type", "")):
         title = html_to_text(title)
-    return " ".join(title.split())
+    # Decoded once more: feeds often escape their titles twice ("&amp;#8220;").
+    return " ".join(display_text(title).split())
 
 
 def _entry_text(entry: Any) -> str:

@@ -102,6 +102,7 @@ def render_markdown(briefing: Briefing, templates_dir: Path, *, summarizer: str)
         date_long=view.long_date(briefing.date),
         summary_line=f"*{escape_markdown(view.counts_line(briefing))}*",
         period=escape_markdown(view.period_covered(briefing)),
+        legend=[(flag, escape_markdown(meaning)) for flag, meaning in view.legend(briefing)],
         stories=briefing.stories,
         listed=briefing.listed,
         sections=view.sections(briefing),

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from briefing.errors import RenderError
 from briefing.render import view
 from briefing.render.templates import template_environment, template_text
-from briefing.types import Briefing, Translation
+from briefing.types import Briefing
 
 __all__ = ["FONT_FAMILY", "briefing_html", "html_to_pdf", "render_pdf"]
 
@@ -89,7 +89,7 @@ def briefing_html(briefing: Briefing, templates_dir: Path, *, summarizer: str, w
         list_others=web or len(briefing.others) <= PDF_MAX_LISTED_ARTICLES,
         chart=Markup(view.coverage_chart(briefing)),
         others=briefing.others,
-        legend=view.legend({flag for t in _translations(briefing) for flag in t.flags}),
+        legend=view.legend(briefing),
         model=briefing.model,
         summarizer=summarizer,
         font_faces=Markup(faces),
@@ -124,15 +124,6 @@ def _version() -> str:
         return version("briefing")
     except PackageNotFoundError:
         return "(not installed)"
-
-
-def _translations(briefing: Briefing) -> list[Translation]:
-    return [
-        *(f.title for f in briefing.stories),
-        *(p.translation for f in briefing.stories for p in f.points),
-        *(s.title for s in briefing.listed),
-        *(o.title for o in briefing.others if o.title is not None),
-    ]
 
 
 @functools.cache

@@ -6,6 +6,7 @@ Markdown template passes every article string through its escaping filters)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote, urlsplit
@@ -13,7 +14,6 @@ from urllib.parse import quote, urlsplit
 from briefing.types import Article, Briefing, Continuation, FeaturedStory, ListedStory, Story, Translation
 
 __all__ = [
-    "FLAG_LABELS",
     "TopicSection",
     "continuing_line",
     "counts_line",
@@ -35,19 +35,9 @@ __all__ = [
     "story_sources",
 ]
 
-FLAG_LABELS = {
-    "untranslated": "not translated",
-    "low-confidence": "low confidence",
-    "repetition": "repeated words",
-    "numbers-changed": "numbers differ from the Arabic",
-    "glossary-not-applied": "glossary term not applied",
-    "truncated": "too long: only its beginning was translated",
-    "placeholder-removed": "words dropped from the English",
-    "length-mismatch": "length differs from the Arabic",
-    "unfinished": "breaks off",
-    "garbled": "words that are not English",
-}
-# What each mark tells the reader, for the legend on the first page.
+# A mark has one name everywhere: the flag's own (``numbers-changed``), as `briefing
+# translate` prints it and --json keys it; the page says what it means in the legend.
+# What each mark tells the reader, for the legend on the cover.
 FLAG_LEGEND = {
     "untranslated": "the model returned Arabic, or the input unchanged",
     "low-confidence": "the model was unsure of its words (mean log-probability under the threshold)",
@@ -135,9 +125,12 @@ def reprint_line(story: Story) -> str:
     return f"Shared paragraphs: {shown}{rest}"
 
 
-def legend(flags: set[str]) -> list[tuple[str, str]]:
-    """(mark, what it means) for each of ``flags``, in a fixed order."""
-    return [(FLAG_LABELS[flag], meaning) for flag, meaning in FLAG_LEGEND.items() if flag in flags]
+def legend(briefing: Briefing) -> list[tuple[str, str]]:
+    """(mark, what it means) for each mark the briefing's translations carry, in a fixed order."""
+    from briefing.report import shown_translations
+
+    flags = {flag for translation in shown_translations(briefing) for flag in translation.flags}
+    return [(flag, meaning) for flag, meaning in FLAG_LEGEND.items() if flag in flags]
 
 
 def story_article_links(story: Story) -> list[tuple[str, str]]:
@@ -171,7 +164,7 @@ def reprint_notes(story: Story) -> list[str]:
 
 
 def flag_labels(translation: Translation) -> list[str]:
-    labels = [FLAG_LABELS.get(flag, flag) for flag in translation.flags]
+    labels = list(translation.flags)
     if "low-confidence" in translation.flags:
         labels[translation.flags.index("low-confidence")] += f" ({translation.confidence:.2f})"
     return labels
@@ -197,15 +190,45 @@ def others_heading(briefing: Briefing) -> str:
     return "Single-outlet articles" if briefing.listed else "Other articles"
 
 
+# The cover names one day when more than this share of the dated articles are of it, and
+# counts the others: 2015-07-21's SaudiNewsNet records were 2,496 of that day and 294
+# earlier (their addresses' dates, 1-20 July), which "1 to 21 July 2015" would misstate.
+MOSTLY_SHARE = 0.5
+
+
 def period_covered(briefing: Briefing) -> str:
-    """The publication dates of the articles, as far as they are known."""
-    dates = sorted({a.published for a in briefing.articles if a.published is not None})
+    """The publication dates of the articles, as far as they are known: one day; most of
+    them one day and how many earlier or later; or the span."""
+    days = Counter(a.published for a in briefing.articles if a.published is not None)
     unknown = sum(1 for a in briefing.articles if a.published is None)
-    if not dates:
-        return "Articles new since the last briefing (publication dates not given)."
-    span = long_date(dates[0]) if dates[0] == dates[-1] else f"{long_date(dates[0])} to {long_date(dates[-1])}"
     extra = f"; {plural(unknown, 'article')} without a date" if unknown else ""
-    return f"Articles published {span}{extra}."
+    if not days:
+        return "Articles new since the last briefing (publication dates not given)."
+    first, last = min(days), max(days)
+    if first == last:
+        return f"Articles published {long_date(first)}{extra}."
+    main, count = max(days.items(), key=lambda item: (item[1], item[0]))  # the latest, on a tie
+    if count > MOSTLY_SHARE * sum(days.values()):
+        earlier = sorted(d for d in days if d < main)
+        later = sorted(d for d in days if d > main)
+        parts = [f"mostly {long_date(main)}"]
+        if earlier:
+            parts.append(f"{sum(days[d] for d in earlier):,} earlier ({day_span(earlier[0], earlier[-1])})")
+        if later:
+            parts.append(f"{sum(days[d] for d in later):,} later ({day_span(later[0], later[-1])})")
+        return f"Articles published {'; '.join(parts)}{extra}."
+    return f"Articles published {day_span(first, last)}{extra}."
+
+
+def day_span(first: dt.date, last: dt.date) -> str:
+    """"21 July 2015", "1 to 20 July 2015", "28 June to 20 July 2015", "30 December 2014 to 2 January 2015"."""
+    if first == last:
+        return long_date(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day} to {long_date(last)}"
+    if first.year == last.year:
+        return f"{first.day} {first:%B} to {long_date(last)}"
+    return f"{long_date(first)} to {long_date(last)}"
 
 
 def long_date(day: dt.date) -> str:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from briefing import progress
 from briefing.errors import TranslationError
 from briefing.translate.limits import ModelLimits, model_limits
 
@@ -176,6 +177,7 @@ class CTranslate2Model:
                 outputs = self._in_halves([tokenized[i] for i in batch], repetition_penalty, exc)
             for index, output in zip(batch, outputs, strict=True):
                 decoded[index] = output
+            progress.advance(len(batch))
         return [d for d in decoded if d is not None]
 
     def _in_halves(self, batch: list[list[str]], repetition_penalty: float, error: Exception) -> list[Decoded]:

@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol
 
+from briefing import progress
 from briefing.config import DEFAULT_MIN_CONFIDENCE
 from briefing.store import MemoryEntry, TranslationMemory
 from briefing.translate.ctranslate import Decoded
@@ -100,13 +101,13 @@ class TranslationEngine:
         lost = [t for t, english in restored.items() if english is None and protected[t].text != t]
         if lost:
             log.info("%d sentence(s) lost a placeholder; decoding them without", len(lost))
-            results.update(self._decode_all(lost))
+            results.update(self._decode_all(lost, stage="translating again the sentences that lost a name"))
         # 6. Checks and flags.
         return {
             text: self._finish(p, results, restored[text]) for text, p in protected.items()
         }
 
-    def _decode_all(self, inputs: list[str]) -> dict[str, _Result]:
+    def _decode_all(self, inputs: list[str], *, stage: str = "translating sentences") -> dict[str, _Result]:
         wanted = list(dict.fromkeys(inputs))
         results: dict[str, _Result] = {}
         if self._memory is not None:
@@ -117,12 +118,14 @@ class TranslationEngine:
         todo = [s for s in wanted if s not in results]
         if not todo:
             return results
+        progress.stage(stage, len(todo))
         fresh = dict(zip(todo, self.decoder.decode(todo), strict=True))
         self.counts.by_model += len(todo)
         looping = [s for s in todo if has_repetition_loop(fresh[s].text)]
         retried: dict[str, Decoded] = {}
         if looping:
             log.info("%d sentence(s) came back in a loop; decoding again with a repetition penalty", len(looping))
+            progress.stage("translating again the sentences that looped", len(looping))
             retried = dict(zip(looping, self.decoder.decode(looping, repetition_penalty=REPETITION_PENALTY), strict=True))
             self.counts.by_model += len(looping)
         for source in todo:

@@ -60,7 +60,7 @@ def test_first_page_has_date_period_counts_and_top_stories_with_their_pages(made
     pdf = pdf_of(made)
     first = " ".join(pdftotext(pdf, "-f", "1", "-l", "1").split())
     assert "Briefing 23 November 2026" in first
-    assert "Articles published 20 December 2020 to 21 December 2020; 2 articles without a date." in first
+    assert "Articles published 20 to 21 December 2020; 2 articles without a date." in first
     assert "4 articles from 4 outlets; 2 top stories, 1 other article listed." in first
     for number, story in enumerate(made.stories[:2], 1):
         assert f"{number}. {story['title_en']}" in first
