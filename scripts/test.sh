@@ -24,7 +24,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
+# The pip that comes with the Python, not upgraded: what a user has (pyproject.toml lists
+# every package, lxml_html_clean included, so an old pip installs a working set too).
 .venv/bin/python -m pip install -q -e '.[test]'
 .venv/bin/python -m mypy  # strict, on briefing/ (pyproject.toml)
 .venv/bin/python -m ruff check -q briefing tests benchmarks scripts

@@ -86,6 +86,8 @@ def test_flags_travel_to_the_markdown_and_the_pdf(config: Config, model: object,
     # The first page explains the marks used, and only those.
     cover = " ".join(subprocess.run(["pdftotext", "-l", "1", str(report.pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
     assert "Marks on translations" in cover
+    # High on the cover, under the counts: a long list of stories never pushes it to a page of its own.
+    assert cover.index("Marks on translations") < cover.index("Top stories")
     assert "Check: untranslated: the model returned Arabic, or the input unchanged." in cover
     assert "low-confidence" not in cover
 
