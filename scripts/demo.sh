@@ -27,7 +27,10 @@ mkdir -p .demo
 base=$(cd "$(dirname "$config")" && pwd)
 relative() { python3 -c 'import os, sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' "$PWD/$1" "$base"; }
 packages=""
-if ! .venv/bin/briefing --config /dev/null models list 2>/dev/null | grep -q '^ar->en'; then
+# Is there a model where Argos keeps them? Asked with the defaults (an empty settings
+# file), not with a briefing.toml this script wrote before.
+: > .demo/defaults.toml
+if ! .venv/bin/briefing --config .demo/defaults.toml models list 2>/dev/null | grep -q '^ar->en'; then
   echo "No Arabic-English model installed: using the small test model (tests/data) for this demo." >&2
   packages="packages_dir = \"$(relative .demo/argos-packages)\""
 fi

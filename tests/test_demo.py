@@ -51,9 +51,9 @@ def checkout(tmp_path: Path) -> Path:
     return folder
 
 
-def run(folder: Path, *command: str) -> subprocess.CompletedProcess[str]:
-    # No Argos model in the (test) home: the demo must fall back on the test model.
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def run(folder: Path, *command: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    # No Argos model in the (test) home unless ``env`` points Argos at one.
+    env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     return subprocess.run(list(command), cwd=folder, capture_output=True, text=True, env=env, timeout=300, check=False)
 
 
@@ -94,3 +94,19 @@ def test_the_demo_never_overwrites_your_own_settings(checkout: Path) -> None:
     assert 'dir = "../seeds"' in (checkout / ".demo" / "briefing.toml").read_text(encoding="utf-8")
     status = run(checkout, ".venv/bin/briefing", "--config", ".demo/briefing.toml", "status", "--json")
     assert json.loads(status.stdout)["last_runs"][0]["date"] == "2026-11-22"
+
+
+def test_with_a_model_installed_the_demo_uses_it(checkout: Path, tmp_path: Path) -> None:
+    # A model where Argos keeps them (ARGOS_PACKAGES_DIR: Argos's own setting, the test's folder).
+    argos = {"ARGOS_PACKAGES_DIR": str(tmp_path / "argos-packages")}
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    installed = run(checkout, ".venv/bin/briefing", "--config", str(empty), "models", "install", str(TEST_PACKAGE), env=argos)
+    assert installed.returncode == 0, installed.stderr
+    demo = run(checkout, "bash", "scripts/demo.sh", "--date", "2026-11-22", env=argos)
+    assert demo.returncode == 0, demo.stderr
+    assert "test model" not in demo.stderr
+    assert "packages_dir" not in (checkout / "briefing.toml").read_text(encoding="utf-8")
+    assert not (checkout / ".demo" / "argos-packages").exists()
+    status = run(checkout, ".venv/bin/briefing", "status", "--json", env=argos)
+    assert json.loads(status.stdout)["last_runs"][0]["outcome"] == "published"
