@@ -123,7 +123,7 @@ def _run(
     included = _included(existing, date, gathered.articles, new, published, choice, record)
     with no_network():  # 3-7 need no network, and get none
         report = _brief(config, date, engine, templates_dir, record, checkpoint, gathered, new, included)
-    if existing is not None and not report.outputs:
+    if existing is not None and not report.outputs and not choice.force:
         # Nothing new, and the date has a briefing: say so if its files were taken away.
         report = dataclasses.replace(report, missing_files=tuple(sorted(p for p in existing.files.values() if not p.exists())))
     return report

@@ -14,14 +14,24 @@ cd "$(dirname "$0")/.."
 
 # The first line of a configuration this script wrote: it may rewrite such a file, never another.
 marker="# Written by scripts/demo.sh"
-echo "Installing briefing and its dependencies into .venv (a minute or two the first time) ..." >&2
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e .
+# Installed once per pyproject.toml (a stamp holds its hash): a second demo needs no network.
+stamp=.venv/.briefing-demo-installed
+wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ] || ! .venv/bin/python -c 'import briefing' 2>/dev/null; then
+  echo "Installing briefing and its dependencies into .venv (a minute or two the first time) ..." >&2
+  .venv/bin/python -m pip install -q -e .
+  echo "$wanted" > "$stamp"
+else
+  echo "Installing briefing into .venv: already installed (delete $stamp to install again)." >&2
+fi
 
 config=briefing.toml
-if [ -e "$config" ] && [ "$(head -n 1 "$config")" != "$marker" ]; then
-  config=.demo/briefing.toml  # yours stays as it is
+if [ -e "$config" ]; then
+  case "$(head -n 1 "$config")" in
+    "$marker"*) ;;                # the demo's own, from an earlier run: rewritten
+    *) config=.demo/briefing.toml ;;  # yours stays as it is
+  esac
 fi
 mkdir -p .demo
 base=$(cd "$(dirname "$config")" && pwd)

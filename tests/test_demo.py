@@ -45,6 +45,7 @@ def checkout(tmp_path: Path) -> Path:
     (folder / "tests" / "data").mkdir(parents=True)
     shutil.copytree(REPO / "scripts", folder / "scripts")
     shutil.copytree(REPO / "seeds", folder / "seeds")
+    shutil.copy(REPO / "pyproject.toml", folder / "pyproject.toml")
     shutil.copy(TEST_PACKAGE, folder / "tests" / "data" / TEST_PACKAGE.name)
     (folder / "out").mkdir()
     fake_venv(folder)
@@ -82,6 +83,9 @@ def test_the_demo_leaves_a_setup_the_readme_commands_use(checkout: Path) -> None
     rerun = run(checkout, "bash", "scripts/demo.sh", "--date", "2026-11-23")
     assert rerun.returncode == 0, rerun.stderr
     assert (checkout / "briefing.toml").read_text(encoding="utf-8") == settings
+    assert not (checkout / ".demo" / "briefing.toml").exists()
+    assert "Settings in briefing.toml" in rerun.stderr.splitlines()[-1]
+    assert "already installed" in rerun.stderr.splitlines()[0]
 
 
 def test_the_demo_never_overwrites_your_own_settings(checkout: Path) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import html
 import re
+from urllib.parse import urlsplit
 
 from briefing.arabic import normalize_for_matching
 from briefing.errors import IngestError
@@ -175,13 +176,14 @@ def date_in_text(text: str) -> dt.date | None:
     return None
 
 
-# A date in an article's address, as news sites write it: /2015/07/20/, /20150720/
-# (al-jazirah.com, okaz.com.sa's issue folders) or 2015-07-20. Each at a path boundary or
-# between non-digits, so an article number (411151) is never read as one.
+# A date in an article's address, as news sites write it: /2015/07/20/, /20150720/ as a
+# folder (al-jazirah.com, okaz.com.sa's issue folders) or 2015-07-20 in a name. Only in the
+# path (not the host, the query or the fragment), and an 8-digit run only as a whole
+# folder, never the last segment: "/story/20150612" is as likely an article number.
 _URL_DATES = (
-    re.compile(r"/(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?=[/?#]|$)"),
+    re.compile(r"/(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?=/|$)"),
     re.compile(r"(?<![\d])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)"),
-    re.compile(r"/(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?=[/?#]|$)"),
+    re.compile(r"/(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?=/.)"),
 )
 
 
@@ -190,9 +192,12 @@ def date_in_url(url: str) -> dt.date | None:
     ``2015-07-20``), or None. On 2015-07-21's SaudiNewsNet records, three outlets put it
     there (aleqt.com, al-jazirah.com, okaz.com.sa): 294 of 760 of their articles were
     published earlier than the crawl time the records give as their date."""
-    path = url.split("://", 1)[-1].partition("/")[2]
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
     for pattern in _URL_DATES:
-        for match in pattern.finditer("/" + path):
+        for match in pattern.finditer(path):
             year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
             if MIN_YEAR <= year <= MAX_YEAR:
                 try:
@@ -211,10 +216,17 @@ _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u206
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
+def _decoded(entity: re.Match[str]) -> str:
+    # A character reference to no character (&#0;, &#xD800;, past U+10FFFF) is dropped, not
+    # shown as the replacement character html.unescape gives it.
+    value = html.unescape(entity.group(0))
+    return "" if value == "\ufffd" and entity.group(0).lower() not in ("&#65533;", "&#xfffd;") else value
+
+
 def display_text(text: str, *, entities: bool = True) -> str:
     """``text`` as a reader should see it: HTML entities decoded once (``&#8220;`` is
     “; with ``entities``: text from JSON records and feeds, not from an HTML page, whose
     parser decoded them already), invisible format characters dropped."""
     if entities and "&" in text and _ENTITY.search(text):
-        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+        text = _ENTITY.sub(_decoded, text)
     return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text

@@ -32,6 +32,9 @@ NESTED_TOO_DEEPLY = "nested too deeply (arrays or objects inside each other beyo
 _TEXT_FIELDS = ("content", "text", "body")
 # SaudiNewsNet has only the crawl time, which is the publication day give or take hours.
 _PUBLISHED_FIELDS = ("date", "published")
+# How far before its crawl time the date in a record's address may be. On 2015-07-21 the
+# oldest was 20 days (aleqt.com, 1 July); a year leaves room for an archive page.
+URL_DATE_BEFORE_CRAWL = dt.timedelta(days=366)
 _COLLECTED_FIELDS = ("date_extracted",)
 
 
@@ -98,7 +101,11 @@ def _record_date(record: dict[str, Any], url: str) -> dt.date | None:
     """The record's date: its publication date (``date``, ``published``), else the day in
     its address (``date_in_url``), else when it was collected (SaudiNewsNet's crawl time,
     ``date_extracted``: an article still on a site's front page may be weeks old)."""
-    return _field_date(record, _PUBLISHED_FIELDS) or (date_in_url(url) if url else None) or _field_date(record, _COLLECTED_FIELDS)
+    collected = _field_date(record, _COLLECTED_FIELDS)
+    from_url = date_in_url(url) if url else None
+    if from_url is not None and collected is not None and not collected - URL_DATE_BEFORE_CRAWL <= from_url <= collected:
+        from_url = None  # an address "dated" after the crawl, or years before it, is an article number
+    return _field_date(record, _PUBLISHED_FIELDS) or from_url or collected
 
 
 def _field_date(record: dict[str, Any], fields: tuple[str, ...]) -> dt.date | None:

@@ -75,7 +75,7 @@ def article_from_text(source: str, text: str, *, entities: bool = False) -> Arti
         title = _title_from_first_sentence(body)
     digest = hashlib.sha256(normalize_for_matching(body).encode("utf-8")).hexdigest()
     shown_title, shown_body = display_text(title, entities=entities), display_text(body, entities=entities)
-    if not shown_title.strip() and not derived:  # a headline made of marks and controls
+    if not split_words(shown_title) and not derived:  # a headline made of marks, joiners and controls
         shown_title, derived = _title_from_first_sentence(shown_body), True
     if shown_title != title:
         shown_title = " ".join(shown_title.split())  # a decoded &#10; or &nbsp; is a space in a headline

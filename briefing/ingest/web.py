@@ -363,7 +363,9 @@ def _entry_article(
         return PageRead(dataclasses.replace(page, source=source, published=published or page.published), read.notes)
     if not text:
         raise EmptyError("no article text in the feed entry")
-    article = article_from_title_and_text(source, title, text)
+    # Title and text are decoded already (the XML's entities by feedparser, an HTML
+    # content's by html_to_text): not again.
+    article = article_from_title_and_text(source, title, text, entities=False)
     return PageRead(dataclasses.replace(
         article, outlet=outlet, url=link, published=published or date_in_url(link) or date_in_text(text)
     ))
@@ -372,9 +374,8 @@ def _entry_article(
 def _entry_title(entry: Any) -> str:
     title = str(entry.get("title") or "")
     if "html" in str(entry.get("title_detail", {}).get("type", "")):
-        title = html_to_text(title)
-    # Decoded once more: feeds often escape their titles twice ("&amp;#8220;").
-    return " ".join(display_text(title).split())
+        title = html_to_text(title)  # its entities decoded, once (the XML's were, by feedparser)
+    return " ".join(display_text(title, entities=False).split())
 
 
 def _entry_text(entry: Any) -> str:

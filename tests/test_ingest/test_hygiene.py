@@ -56,6 +56,8 @@ def test_decoded_once_not_twice() -> None:
     # Joiners stay: they change how Arabic and Persian letters join.
     assert display_text("می\u200cخواهم \u200dا") == "می\u200cخواهم \u200dا"
     assert display_text("\u2066قسد\u2069\u200b \ufeffالرقة\u00ad") == "قسد الرقة"
+    # A reference to no character is dropped, not shown as U+FFFD.
+    assert display_text("قسد&#0;&#xD800;&#x110000; الرقة &#65533;") == "قسد الرقة \ufffd"
 
 
 def test_a_feed_title_escaped_twice_is_shown_as_meant() -> None:
@@ -65,6 +67,21 @@ def test_a_feed_title_escaped_twice_is_shown_as_meant() -> None:
         "</channel></rss>"
     )
     assert _entry_title(feed.entries[0]) == "قال \u201cنعم\u201d اليوم"
+
+
+def test_a_feed_items_html_is_decoded_once() -> None:
+    from briefing.ingest.web import _entry_article
+
+    sentence = "أعلنت الوزارة اليوم عن خطة جديدة لتطوير التعليم في المدارس الحكومية في جميع المناطق"
+    feed = feedparser.parse(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title><item>'
+        "<title>خطة التعليم</title><link>http://example.com/2015/07/20/1</link>"
+        f"<description>&lt;p&gt;{sentence}. {sentence}. الرمز &amp;amp;lt;ب&amp;amp;gt; في النص&lt;/p&gt;</description>"
+        "</item></channel></rss>"
+    )
+    read = _entry_article(None, feed.entries[0], "feed", None, outlet="X", fetch_pages=False, policy=None)  # type: ignore[arg-type]
+    assert read.article.body.endswith("الرمز &lt;ب&gt; في النص")  # what the item's HTML shows
+    assert read.article.published == dt.date(2015, 7, 20)
 
 
 def test_a_page_is_decoded_by_its_parser_only() -> None:
@@ -89,6 +106,10 @@ def test_a_page_is_decoded_by_its_parser_only() -> None:
         ("http://example.com/2015/13/40/x", None),  # not a day
         ("http://example.com/20151399/x", None),
         ("http://2015-07-21.example.com/x", None),  # the host is not the article's path
+        ("http://example.com/story/20150612", None),  # a last segment of 8 digits: an article number
+        ("http://example.com/19991231/x", dt.date(1999, 12, 31)),  # ... a folder of them: an issue
+        ("http://example.com/news?date=2015-07-20", None),
+        ("http://example.com/news#2015-07-20", None),
     ],
 )
 def test_the_date_in_an_address(url: str, day: dt.date | None) -> None:
@@ -101,6 +122,11 @@ def test_a_records_date_publisher_then_address_then_crawl_time(tmp_path: Path) -
     assert only_article(tmp_path / "a.json", record(url=old, **crawled)).published == dt.date(2015, 7, 8)
     assert only_article(tmp_path / "b.json", record(url=old, date="2015-07-09", **crawled)).published == dt.date(2015, 7, 9)
     assert only_article(tmp_path / "c.json", record(url="http://sabq.org/uxCgde", **crawled)).published == dt.date(2015, 7, 21)
+    # An address "dated" after its crawl, or years before it, is a number, not a date.
+    later = "http://example.com/2099/01/01/x"
+    assert only_article(tmp_path / "d.json", record(url=later, **crawled)).published == dt.date(2015, 7, 21)
+    older = "http://example.com/2001/01/01/x"
+    assert only_article(tmp_path / "e.json", record(url=older, **crawled)).published == dt.date(2015, 7, 21)
 
 
 def period(*days: dt.date | None) -> str:
