@@ -106,7 +106,7 @@ def parts(inbox: Path) -> None:
         every = find_stories(chosen)
         stories = [s for s in every if s.outlet_count >= 2]
         started = time.perf_counter()
-        day = DayWords.of([a for s in every for a in s.articles])
+        day = DayWords.of_stories(every)
         prior = time.perf_counter() - started
         timed = []
         def words(story: object, day: DayWords = day) -> object:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -92,6 +92,10 @@ class StoryArticle:
     independent: bool = True
     """False when most of its paragraphs are another outlet's (a reprint): it does not
     count as independent coverage of its story."""
+    terms: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    """The article's content terms as the grouping read them (stems of its headline and of
+    the first 2,000 words of its body, stop words out, in order), for the stages after it
+    to count words without stemming the text again; () when not known."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,6 @@ to one root, which merges unrelated news terms.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
@@ -27,7 +26,7 @@ from itertools import chain, filterfalse
 from briefing.arabic.normalize import normalize_for_matching
 from briefing.errors import ConfigError
 
-__all__ = ["STEMMERS", "content_terms", "content_terms_of_texts", "get_stemmer", "stopwords", "term_counts", "word_tokens"]
+__all__ = ["STEMMERS", "content_terms", "content_terms_of_texts", "get_stemmer", "stopwords", "word_tokens"]
 
 _WORD = re.compile(r"\w+")
 # Terms are cached per word: news vocabulary repeats, so after the first articles
@@ -94,24 +93,9 @@ def content_terms_of_texts(texts: list[str], stem: Callable[[str], str]) -> list
     return [list(chain.from_iterable(map(lookup, chunks))) for chunks in chunk_lists]
 
 
-def term_counts(texts: Iterable[str], stem: Callable[[str], str], *, words: int | None = None) -> Counter[str]:
-    """How often each term of ``content_terms`` occurs in ``texts`` (the first ``words``
-    whitespace-separated words of each, with ``words``), all together: the chunks are
-    counted first (in C), then each distinct one looked up once."""
-    chunks = Counter(chain.from_iterable(_chunks(t, words) for t in texts))
-    table = _table_with(chunks, stem)
-    counts: Counter[str] = Counter()
-    for chunk, uses in chunks.items():
-        for term in table[chunk]:
-            counts[term] += uses
-    return counts
-
-
-def _chunks(text: str, words: int | None = None) -> list[str]:
-    """The text cut at whitespace (its first ``words`` chunks, with ``words``: the rest is
-    not cut at all), cleaned first of the marks that would cut words apart."""
-    clean = _MARKS_INSIDE_WORDS.sub("", text) if _MARKS_INSIDE_WORDS.search(text) else text
-    return clean.split() if words is None else clean.split(maxsplit=words)[:words]
+def _chunks(text: str) -> list[str]:
+    """The text cut at whitespace, cleaned first of the marks that would cut words apart."""
+    return (_MARKS_INSIDE_WORDS.sub("", text) if _MARKS_INSIDE_WORDS.search(text) else text).split()
 
 
 def _table_with(chunks: Iterable[str], stem: Callable[[str], str]) -> dict[str, tuple[str, ...]]:

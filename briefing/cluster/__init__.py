@@ -107,7 +107,8 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
         for (p, q), count in shared.items()
         if count >= MIN_PARAGRAPHS_TO_LINK and within_window([dates[p], dates[q]])
     )
-    scores = event_pair_scores(titles, bodies, vectors)
+    terms = ArticleTerms.of(titles, bodies)  # each text stemmed once, for the vectors too
+    scores = event_pair_scores(terms, vectors)
     groupings = group_by_scores(len(standing), scores, dates, link=LINK_SCORE, merge=MERGE_SCORE, must_link=reprinted)
     # A reprint is a reprint of an article of its own story (not of one of another day or event).
     story_of = {k: number for number, group in enumerate(groupings) for k in group}
@@ -129,6 +130,7 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
                 copies=tuple(copies_of[standing[k]]),
                 shares=_merged(shares.get(k, [])),
                 independent=k not in reprints,
+                terms=(*terms.headline_terms[k], *terms.body_terms[k]),
             )
             for k in group
         )
@@ -136,11 +138,8 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
     return rank_stories(stories)
 
 
-def event_pair_scores(
-    titles: Sequence[str], bodies: Sequence[str], vectors: sparse.csr_matrix
-) -> dict[tuple[int, int], float]:
+def event_pair_scores(terms: ArticleTerms, vectors: sparse.csr_matrix) -> dict[tuple[int, int], float]:
     """The probability that each candidate pair of articles is one story (``events``)."""
-    terms = ArticleTerms.of(titles, bodies)  # each text stemmed once, for the vectors too
     first, second, cosines = candidate_pairs(vectors, *terms.vectors())
     if not len(first):
         return {}

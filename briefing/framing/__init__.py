@@ -46,7 +46,7 @@ def frame_stories(stories: Sequence[Story], actors: ActorTable) -> list[Framing]
     stories' framing; ``--json`` has every story's."""
     if not any(story.outlet_count >= 2 for story in stories):
         return [Framing() for _ in stories]
-    day = DayWords.of([a for story in stories for a in story.articles])
+    day = DayWords.of_stories(stories)
     return [
         Framing(reprint_diffs(story), actor_labels(story.articles, actors), distinctive_words(story, day))
         if story.outlet_count >= 2 else Framing()

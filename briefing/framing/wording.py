@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from briefing.arabic.normalize import normalize_for_matching
-from briefing.arabic.tokenize import content_terms_of_texts, get_stemmer, term_counts
+from briefing.arabic.tokenize import content_terms_of_texts, get_stemmer
 from briefing.types import Article, DistinctiveWord, Story
 
-__all__ = ["MAX_WORDS", "MIN_Z", "PRIOR_WORDS", "DayWords", "distinctive_words", "stem_counts"]
+__all__ = ["MAX_WORDS", "MIN_Z", "PRIOR_WORDS", "DayWords", "article_terms", "distinctive_words", "stem_counts"]
 
 MIN_Z = 1.96
 MAX_WORDS = 5
@@ -36,11 +36,9 @@ MAX_WORD_LETTERS = 25
 # more only Sputnik's, 20 or less none: z >= 1.96 needs a word used several times by one
 # outlet and rarely by the other, against the day's use of it.
 PRIOR_WORDS = 100.0
-# Words of each article counted, at most (as the grouping's texts: ``cluster.events``).
+# Words of each article's body counted, at most: the grouping's (``cluster.events``), whose
+# stems each story's articles carry (``StoryArticle.terms``), so nothing is stemmed twice.
 TEXT_WORDS = 2000
-# ... and for the prior, over the whole day: the opening of every article is plenty to know
-# how common a word is (2015-07-21: a median article has about 300 words), at a third of the cost.
-PRIOR_TEXT_WORDS = 300
 _WORD = re.compile(r"\w+")
 _MARKS = re.compile("[\u064b-\u0652\u0670\u0640\u200c-\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 
@@ -54,13 +52,52 @@ class DayWords:
 
     @classmethod
     def of(cls, articles: Sequence[Article]) -> DayWords:
-        counts = stem_counts(articles, PRIOR_TEXT_WORDS)
+        counts = stem_counts(articles)
+        return cls(counts, sum(counts.values()))
+
+    @classmethod
+    def of_stories(cls, stories: Sequence[Story]) -> DayWords:
+        """The prior of all of ``stories``' articles, from the terms the grouping read."""
+        counts: Counter[str] = Counter()
+        for story in stories:
+            for terms in article_terms(story).values():
+                counts.update(terms)
         return cls(counts, sum(counts.values()))
 
 
-def stem_counts(articles: Sequence[Article], words: int = TEXT_WORDS) -> Counter[str]:
-    """How often each stem is used in ``articles`` (headline and first ``words`` words)."""
-    return term_counts((f"{a.title} {a.body}" for a in articles), get_stemmer("snowball"), words=words)
+def stem_counts(articles: Sequence[Article]) -> Counter[str]:
+    """How often each stem is used in ``articles`` (headline and first ``TEXT_WORDS`` words of the body)."""
+    counts: Counter[str] = Counter()
+    for terms in _terms_of(articles):
+        counts.update(terms)
+    return counts
+
+
+def article_terms(story: Story) -> dict[str, Sequence[str]]:
+    """Each article's terms (by id), copies included: as the grouping read them where it
+    did (``StoryArticle.terms``), stemmed here for the others (copies, stories made by hand)."""
+    found: dict[str, Sequence[str]] = {}
+    missing: dict[str, Article] = {}
+    for member in story.members:
+        if member.terms:
+            found.setdefault(member.article.id, member.terms)
+        else:
+            missing.setdefault(member.article.id, member.article)
+        for copy in member.copies:
+            if copy.id not in found:
+                missing.setdefault(copy.id, copy)
+    for article_id in found:
+        missing.pop(article_id, None)
+    found.update(zip(missing, _terms_of(list(missing.values())), strict=True))
+    return found
+
+
+def _terms_of(articles: Sequence[Article]) -> list[list[str]]:
+    """Terms of each article as the grouping reads them: its headline's, then its body's first ``TEXT_WORDS`` words'."""
+    stem = get_stemmer("snowball")
+    titles = content_terms_of_texts([a.title for a in articles], stem)
+    bodies = content_terms_of_texts([" ".join(a.body.split()[:TEXT_WORDS]) for a in articles], stem)
+    return [[*t, *b] for t, b in zip(titles, bodies, strict=True)]
 
 
 def distinctive_words(story: Story, day: DayWords) -> tuple[DistinctiveWord, ...]:
@@ -72,9 +109,12 @@ def distinctive_words(story: Story, day: DayWords) -> tuple[DistinctiveWord, ...
         by_outlet.setdefault(article.label, []).append(article)
     if len(by_outlet) < 2:
         return ()
+    terms = article_terms(story)
     counts: dict[str, Counter[str]] = {}
     for outlet, articles in by_outlet.items():
-        counts[outlet] = stem_counts(articles)
+        counts[outlet] = Counter()
+        for article in articles:
+            counts[outlet].update(terms[article.id])
     total = Counter[str]()
     for c in counts.values():
         total.update(c)
