@@ -71,6 +71,7 @@ def main() -> int:
               f"(without: {min(times['without']):.2f}-{max(times['without']):.2f} s, "
               f"with: {min(times['with']):.2f}-{max(times['with']):.2f} s)")
         parts(inbox)
+        inside(inbox, dt.date.fromisoformat(args.day.stem))
     return 0
 
 
@@ -119,6 +120,53 @@ def parts(inbox: Path) -> None:
             timed.append(time.perf_counter() - started)
         print(f"{share:>17.0%}  {len(chosen):8,}  {len(stories):19,}  {timed[0]:10.2f}  {timed[1]:8.2f}  "
               f"{timed[2]:13.2f}  ({prior:.2f})")
+
+
+def inside(inbox: Path, date: dt.date, repeats: int = 3) -> None:
+    """Timed inside one job, where the machine's run-to-run spread matters less: the
+    framing stage (``assemble._framed``), and the PDF of the same briefing rendered with
+    and without its framing shown."""
+    import dataclasses
+
+    from briefing import assemble
+    from briefing.config import Config
+    from briefing.pipeline import run_briefing
+    from briefing.render import pdf
+    from briefing.types import Framing
+
+    framed, rendered = assemble._framed, pdf.render_pdf
+    stage: list[float] = []
+    made: list[tuple[object, Path, dict[str, object]]] = []
+
+    def timed_framing(config: Config, ranked: list[object]) -> list[object]:
+        started = time.perf_counter()
+        result = framed(config, ranked)  # type: ignore[arg-type]
+        stage.append(time.perf_counter() - started)
+        return result  # type: ignore[return-value]
+
+    def kept_pdf(briefing: object, templates_dir: Path, **options: object) -> bytes:
+        made.append((briefing, templates_dir, options))
+        return rendered(briefing, templates_dir, **options)  # type: ignore[arg-type]
+
+    assemble._framed, pdf.render_pdf = timed_framing, kept_pdf  # type: ignore[assignment]
+    try:
+        with scratch_home() as work:
+            config = Config(input_dir=inbox, out_dir=work / "out", database=work / "record.sqlite3")
+            run_briefing(config, date=date, decoder=EchoDecoder())  # type: ignore[arg-type]
+    finally:
+        assemble._framed, pdf.render_pdf = framed, rendered  # type: ignore[assignment]
+    briefing, templates_dir, options = made[0]
+    bare = dataclasses.replace(  # type: ignore[type-var]
+        briefing, stories=tuple(dataclasses.replace(f, framing=Framing(), english=()) for f in briefing.stories)  # type: ignore[attr-defined]
+    )
+    shown: dict[str, list[float]] = {"with": [], "without": []}
+    for _ in range(repeats):
+        for label, value in (("with", briefing), ("without", bare)):
+            started = time.perf_counter()
+            rendered(value, templates_dir, **options)  # type: ignore[arg-type]
+            shown[label].append(time.perf_counter() - started)
+    print(f"inside the job: the framing stage {stage[0]:.2f} s; the PDF {statistics.median(shown['with']):.2f} s with "
+          f"the framing shown, {statistics.median(shown['without']):.2f} s without (medians of {repeats})")
 
 
 if __name__ == "__main__":

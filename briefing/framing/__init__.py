@@ -40,10 +40,11 @@ def frame_stories(stories: Sequence[Story], actors: ActorTable) -> list[Framing]
     story of one outlet). The prior of the distinctive words is all of the stories'
     articles (the day's).
 
-    All of it, for every story: on 2015-07-21 (268 stories of two outlets or more) the
-    reprints take 0.3 s, the labels 0.3 s, the words 0.4 s and their prior 0.4 s, +5 % on
-    the job without translation (``benchmarks/framing_day.py``). A page shows the featured
-    stories' framing; ``--json`` has every story's."""
+    All of it, for every story: on 2015-07-21 (267 stories of two outlets or more) the
+    reprints take 0.3 s, the labels 0.2 s, the words 0.16 s and their prior 0.1 s, the
+    words counted from the grouping's stems (``StoryArticle.terms``;
+    ``benchmarks/framing_day.py``). A page shows the featured stories' framing; ``--json``
+    has every story's."""
     if not any(story.outlet_count >= 2 for story in stories):
         return [Framing() for _ in stories]
     day = DayWords.of_stories(stories)
