@@ -87,11 +87,12 @@ class RichProgress:
             console=console, transient=False,
         )
         self._task: Any = None
+        self._total: int | None = None
         self._display.start()
 
     def stage(self, name: str, total: int | None) -> None:
         self._finish_task()
-        self._task = self._display.add_task(name.capitalize(), total=total)
+        self._task, self._total = self._display.add_task(name.capitalize(), total=total), total
 
     def advance(self, steps: int) -> None:
         if self._task is not None:
@@ -103,8 +104,8 @@ class RichProgress:
 
     def _finish_task(self) -> None:
         if self._task is not None:
-            task = self._display.tasks[-1]
-            self._display.update(self._task, total=task.total if task.total is not None else 1, completed=task.total or 1)
+            done = self._total if self._total is not None else 1  # a stage without a count: shown whole
+            self._display.update(self._task, total=done, completed=done)
             self._task = None
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from briefing.types import Briefing, Framing, RankedStory, SkippedItem, Translation
 
-__all__ = ["SKIP_LABELS", "flag_counts", "shown_translations", "skip_summary", "story_summary"]
+__all__ = ["SKIP_LABELS", "flag_counts", "skip_summary", "story_summary"]
 
 # How a summary line names each kind of skipped item (``SkippedItem.kind``).
 SKIP_LABELS = {
@@ -99,17 +99,7 @@ def framing_summary(framing: Framing, translations: dict[str, Translation] | Non
     }
 
 
-def shown_translations(briefing: Briefing) -> list[Translation]:
-    """Every headline and key sentence the briefing shows in English."""
-    return [
-        *(f.title for f in briefing.stories),
-        *(p.translation for f in briefing.stories for p in f.points),
-        *(s.title for s in briefing.listed),
-        *(o.title for o in briefing.others if o.title is not None),
-    ]
-
-
 def flag_counts(briefing: Briefing) -> tuple[tuple[str, int], ...]:
     """How many headlines and key sentences carry each mark."""
-    translations = shown_translations(briefing)
+    translations = briefing.translations
     return tuple(sorted(Counter(flag for t in translations for flag in t.flags).items()))

@@ -372,6 +372,16 @@ class Briefing:
     def outlet_count(self) -> int:
         return len({a.outlet_key for a in self.articles})
 
+    @property
+    def translations(self) -> tuple[Translation, ...]:
+        """Every headline and key sentence the briefing shows in English."""
+        return (
+            *(f.title for f in self.stories),
+            *(p.translation for f in self.stories for p in f.points),
+            *(s.title for s in self.listed),
+            *(o.title for o in self.others if o.title is not None),
+        )
+
 
 REMOVED = ""
 """The ``PendingFile.sha256`` of a file a publication removes."""

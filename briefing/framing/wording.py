@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +25,7 @@ from briefing.arabic.normalize import normalize_for_matching
 from briefing.arabic.tokenize import content_terms_of_texts, get_stemmer
 from briefing.types import Article, DistinctiveWord, Story
 
-__all__ = ["MAX_WORDS", "MIN_Z", "PRIOR_WORDS", "DayWords", "article_terms", "distinctive_words", "stem_counts"]
+__all__ = ["MAX_WORDS", "MIN_Z", "PRIOR_WORDS", "DayWords", "article_terms", "distinctive_words"]
 
 MIN_Z = 1.96
 MAX_WORDS = 5
@@ -52,44 +52,34 @@ class DayWords:
 
     @classmethod
     def of(cls, articles: Sequence[Article]) -> DayWords:
-        counts = stem_counts(articles)
-        return cls(counts, sum(counts.values()))
+        """The prior of ``articles``, stemmed here."""
+        return cls._summed(_terms_of(articles))
 
     @classmethod
     def of_stories(cls, stories: Sequence[Story]) -> DayWords:
         """The prior of all of ``stories``' articles, from the terms the grouping read."""
-        counts: Counter[str] = Counter()
-        for story in stories:
-            for terms in article_terms(story).values():
-                counts.update(terms)
+        return cls._summed(terms for story in stories for terms in article_terms(story).values())
+
+    @classmethod
+    def _summed(cls, term_lists: Iterable[Sequence[str]]) -> DayWords:
+        counts = _summed(term_lists)
         return cls(counts, sum(counts.values()))
-
-
-def stem_counts(articles: Sequence[Article]) -> Counter[str]:
-    """How often each stem is used in ``articles`` (headline and first ``TEXT_WORDS`` words of the body)."""
-    counts: Counter[str] = Counter()
-    for terms in _terms_of(articles):
-        counts.update(terms)
-    return counts
 
 
 def article_terms(story: Story) -> dict[str, Sequence[str]]:
     """Each article's terms (by id), copies included: as the grouping read them where it
     did (``StoryArticle.terms``), stemmed here for the others (copies, stories made by hand)."""
-    found: dict[str, Sequence[str]] = {}
-    missing: dict[str, Article] = {}
-    for member in story.members:
-        if member.terms:
-            found.setdefault(member.article.id, member.terms)
-        else:
-            missing.setdefault(member.article.id, member.article)
-        for copy in member.copies:
-            if copy.id not in found:
-                missing.setdefault(copy.id, copy)
-    for article_id in found:
-        missing.pop(article_id, None)
+    found: dict[str, Sequence[str]] = {m.article.id: m.terms for m in story.members if m.terms}
+    missing = {a.id: a for a in story.articles if a.id not in found}
     found.update(zip(missing, _terms_of(list(missing.values())), strict=True))
     return found
+
+
+def _summed(term_lists: Iterable[Sequence[str]]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for terms in term_lists:
+        counts.update(terms)
+    return counts
 
 
 def _terms_of(articles: Sequence[Article]) -> list[list[str]]:
@@ -110,11 +100,7 @@ def distinctive_words(story: Story, day: DayWords) -> tuple[DistinctiveWord, ...
     if len(by_outlet) < 2:
         return ()
     terms = article_terms(story)
-    counts: dict[str, Counter[str]] = {}
-    for outlet, articles in by_outlet.items():
-        counts[outlet] = Counter()
-        for article in articles:
-            counts[outlet].update(terms[article.id])
+    counts = {outlet: _summed(terms[a.id] for a in articles) for outlet, articles in by_outlet.items()}
     total = Counter[str]()
     for c in counts.values():
         total.update(c)

@@ -127,9 +127,7 @@ def reprint_line(story: Story) -> str:
 
 def legend(briefing: Briefing) -> list[tuple[str, str]]:
     """(mark, what it means) for each mark the briefing's translations carry, in a fixed order."""
-    from briefing.report import shown_translations
-
-    flags = {flag for translation in shown_translations(briefing) for flag in translation.flags}
+    flags = {flag for translation in briefing.translations for flag in translation.flags}
     return [(flag, meaning) for flag, meaning in FLAG_LEGEND.items() if flag in flags]
 
 
