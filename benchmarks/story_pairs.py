@@ -1,21 +1,24 @@
 """How well stories are grouped: pairwise precision and recall of "one story" on labelled pairs.
 
-    python benchmarks/story_pairs.py [--labels benchmarks/labels/story-pairs-2015-07-22.jsonl ...]
+    python benchmarks/story_pairs.py [--labels benchmarks/labels/story-pairs-DAY.jsonl ...]
                                      [--data ../shared/data/saudinewsnet] [--errors]
+    python benchmarks/story_pairs.py --fit LABELS.jsonl ... [--check LABELS.jsonl ...]
 
 Each labels file holds cross-outlet pairs of one SaudiNewsNet day (by the articles' URLs),
 each read in Arabic and labelled ``same`` (one event), ``development`` (a reaction, a
-follow-up, the next step of the same case) or ``separate`` (two events, even of one kind).
-``same`` and ``development`` are "one story". The day is read by the normal folder ingest
-and grouped by ``find_stories``; a pair is predicted "one story" when both articles end
-up in the same story (copies included). Precision: of the labelled pairs grouped, the
-share that are one story; recall: of the pairs that are one story, the share grouped.
+follow-up, the next step of the same case) or ``separate`` (two events, even of one kind):
+``labels/README.md`` says how they were drawn and read. ``same`` and ``development`` are
+"one story". The day is read by the normal folder ingest and grouped by ``find_stories``;
+a pair is predicted "one story" when both articles end up in the same story (copies
+included). Precision: of the labelled pairs grouped, the share that are one story; recall:
+of the pairs that are one story, the share grouped.
 
-How the pairs were drawn (``labels/README.md``): the cross-outlet pairs the clustering of
-the time (commit 75fdf19) put in one story (at most 8 per story, 170), the 130 most similar
-pairs it kept apart (TF-IDF cosine of headline and lead), and 70 drawn at random from the
-other pairs apart with a cosine of at least 0.12. The 2015-07-22 set is the one reported;
-2015-07-23 was used to tune (see benchmarks/README.md, "Story grouping").
+``--fit`` fits the pair model's weights (``cluster.events.EVENT_WEIGHTS``) on the labelled
+pairs of the files given, as ``find_stories`` computes their features (``cluster.day_evidence``;
+a labelled pair that is not a candidate pair is never scored, so it is not fitted either),
+and prints them; with ``--check``, each file given there is grouped with the fitted weights
+and scored, and each fitting file is scored by weights fitted on the others (leave one day out).
+2015-07-22 is the held-out day: scored, never fitted.
 """
 
 from __future__ import annotations
@@ -25,35 +28,62 @@ import json
 import sys
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from isolation import isolate
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "saudinewsnet"
-DEFAULT_LABELS = [REPO / "benchmarks" / "labels" / "story-pairs-2015-07-22.jsonl"]
+DEFAULT_LABELS = sorted((REPO / "benchmarks" / "labels").glob("story-pairs-*.jsonl"))
 ONE_STORY = {"same", "development"}
 
 
-def score(labels_path: Path, data: Path, *, errors: bool = False) -> dict[str, object]:
-    from briefing.cluster import find_stories
+def read_labels(path: Path) -> list[dict[str, str]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def read_day(day: str, data: Path) -> list[Any]:
     from briefing.ingest.textfiles import read_folder
 
-    rows = [json.loads(line) for line in labels_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    day = labels_path.stem.removeprefix("story-pairs-")
     with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
         with zipfile.ZipFile(data / f"{day}.zip") as archive:
             archive.extractall(tmp)
         read = read_folder(Path(tmp))
-    stories = find_stories([*read.articles, *read.copies])
+    return [*read.articles, *read.copies]
+
+
+def score(labels_path: Path, data: Path, *, errors: bool = False, weights: Sequence[float] | None = None) -> dict[str, object]:
+    from briefing.cluster import LINK_SCORE, MERGE_SCORE, day_evidence, find_stories
+    from briefing.cluster.events import event_scores
+    from briefing.cluster.stories import group_by_scores
+
+    rows = read_labels(labels_path)
+    day = labels_path.stem.removeprefix("story-pairs-")
+    articles = read_day(day, data)
     story_of: dict[str, int] = {}
     titles: dict[str, str] = {}
-    for number, story in enumerate(stories):
-        for member in story.members:
-            for article in (member.article, *member.copies):
-                story_of.setdefault(article.url, number)
-                titles.setdefault(article.url, article.title)
-    tp = fp = fn = tn = 0
+    if weights is None:
+        stories = find_stories(articles)
+        for number, story in enumerate(stories):
+            for member in story.members:
+                for article in (member.article, *member.copies):
+                    story_of.setdefault(article.url, number)
+                    titles.setdefault(article.url, article.title)
+        count = len(stories)
+    else:  # the stories find_stories would make with these weights
+        evidence = day_evidence(articles)
+        scores = dict(zip(evidence.pairs, event_scores(evidence.features, weights).tolist(), strict=True))
+        dates = [a.published for a in evidence.articles]
+        groups = group_by_scores(len(dates), scores, dates, link=LINK_SCORE, merge=MERGE_SCORE, must_link=evidence.reprinted)
+        for number, group in enumerate(groups):
+            for k in group:
+                for article in (evidence.articles[k], *evidence.copies[k]):
+                    story_of.setdefault(article.url, number)
+                    titles.setdefault(article.url, article.title)
+        count = len(groups)
+    tp = fp = fn = 0
     wrong = []
     for row in rows:
         truth = row["label"] in ONE_STORY
@@ -61,14 +91,13 @@ def score(labels_path: Path, data: Path, *, errors: bool = False) -> dict[str, o
         tp += truth and grouped
         fp += grouped and not truth
         fn += truth and not grouped
-        tn += not truth and not grouped
         if truth != grouped:
             wrong.append(("merged" if grouped else "split", row["label"], titles.get(row["a"], "?"), titles.get(row["b"], "?"), row["why"]))
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     result: dict[str, object] = {
         "day": day, "pairs": len(rows), "one_story": tp + fn, "grouped": tp + fp,
-        "precision": round(precision, 3), "recall": round(recall, 3), "stories": len(stories),
+        "precision": round(precision, 3), "recall": round(recall, 3), "stories": count,
     }
     if errors:
         result["errors"] = wrong
@@ -76,33 +105,28 @@ def score(labels_path: Path, data: Path, *, errors: bool = False) -> dict[str, o
 
 
 def labelled_features(labels_path: Path, data: Path) -> tuple[list[list[float]], list[bool]]:
-    """The ``cluster.events`` features of each labelled pair, and whether it is one story."""
-    from briefing.cluster.events import ArticleTerms, pair_features
-    from briefing.cluster.stories import story_vectors
-    from briefing.ingest.textfiles import read_folder
+    """The ``cluster.events`` features of each labelled pair that is a candidate pair, as
+    ``find_stories`` computes them, and whether it is one story."""
+    from briefing.cluster import day_evidence
 
-    rows = [json.loads(line) for line in labels_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     day = labels_path.stem.removeprefix("story-pairs-")
-    with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
-        with zipfile.ZipFile(data / f"{day}.zip") as archive:
-            archive.extractall(tmp)
-        articles = read_folder(Path(tmp)).articles
-    titles, bodies = [a.title for a in articles], [a.body for a in articles]
-    # The vectors and features exactly as find_stories makes them (cluster.event_pair_scores).
-    terms = ArticleTerms.of(titles, bodies)
-    matrices = (story_vectors(titles, bodies), *terms.vectors())
-    index = {a.url: n for n, a in enumerate(articles)}
+    evidence = day_evidence(read_day(day, data))
+    index: dict[str, int] = {}
+    for k, (article, copies) in enumerate(zip(evidence.articles, evidence.copies, strict=True)):
+        for one in (article, *copies):
+            index.setdefault(one.url, k)
+    row_of = {pair: n for n, pair in enumerate(evidence.pairs)}
     features, truth = [], []
-    for row in rows:
-        i, j = index[row["a"]], index[row["b"]]
-        cosines = [float(m[i].multiply(m[j]).sum()) for m in matrices]
-        features.append(pair_features(i, j, cosines, terms))
-        truth.append(row["label"] in ONE_STORY)
+    for row in read_labels(labels_path):
+        i, j = sorted((index[row["a"]], index[row["b"]]))
+        if (i, j) in row_of:
+            features.append(evidence.features[row_of[(i, j)]].tolist())
+            truth.append(row["label"] in ONE_STORY)
     return features, truth
 
 
 # The fit: logistic regression by gradient descent, with a small L2 penalty (the features
-# are all 0-1) so that 370 pairs fix 13 weights without chasing single pairs.
+# are all 0-1) so that the labelled pairs fix the weights without chasing single pairs.
 FIT_L2 = 0.003
 FIT_STEPS = 20_000
 FIT_RATE = 0.5
@@ -126,22 +150,27 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--errors", action="store_true", help="print each pair grouped wrongly")
     parser.add_argument("--fit", type=Path, nargs="+", help="fit the event weights on these labels files and print them")
+    parser.add_argument("--check", type=Path, nargs="+", help="with --fit: score these labels files with the fitted weights")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="briefing-bench-") as home:
         isolate(Path(home))
         if args.fit:
             from briefing.cluster.events import FEATURE_NAMES
 
-            features: list[list[float]] = []
-            truth: list[bool] = []
-            for labels in args.fit:
-                more, known = labelled_features(labels, args.data)
-                features += more
-                truth += known
+            known = {path: labelled_features(path, args.data) for path in args.fit}
+            features = [row for rows, _ in known.values() for row in rows]
+            truth = [t for _, ts in known.values() for t in ts]
             weights = fit(features, truth)
-            print("EVENT_WEIGHTS = (" + ", ".join(map(str, weights)) + ")")
+            print(f"EVENT_WEIGHTS = ({', '.join(map(str, weights))})  # {len(truth)} pairs")
             for name, weight in zip([*FEATURE_NAMES, "intercept"], weights, strict=True):
                 print(f"  {name:26} {weight:+.3f}")
+            for path in args.check or []:
+                print(json.dumps(score(path, args.data, weights=weights)))
+            if args.check and len(args.fit) > 1:
+                for path in args.fit:  # each fitting day scored by the weights of the others
+                    others = [p for p in args.fit if p != path]
+                    held = fit([r for p in others for r in known[p][0]], [t for p in others for t in known[p][1]])
+                    print(json.dumps({**score(path, args.data, weights=held), "fitted_without_it": True}))
             return 0
         for labels in args.labels:
             day = labels.stem.removeprefix("story-pairs-")

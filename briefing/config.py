@@ -43,6 +43,13 @@ in the working directory; ``briefing.toml`` in the user config directory
     name = "Hezbollah"
     aliases = { "حزب الله" = "Hezbollah" }   # Arabic alias = its English (a list: the name is the English)
 
+    [[places]]                    # places the story grouping tells apart (beside the shipped table)
+    name = "Al-Lith"              # in English
+    within = "sa.makkah"          # the place it lies in, by its path in the shipped table
+                                  # (briefing/arabic/data/places.txt), or "" for a country
+    ar = ["محافظة الليث"]          # its Arabic names; "+" after a name: also its relatives and
+                                  # plurals ("اليمن+": "اليمنيين"); "~" before: its people
+
     [outlets]                     # display names, by site or source name (added to the shipped table)
     "example.com" = "Example News"
 
@@ -201,6 +208,9 @@ class Config:
     """More actors or aliases (``[[actors]]``): (name, ((Arabic alias, English), ...))."""
     outlets: tuple[tuple[str, str], ...] = ()
     """Display names (``[outlets]``): site or source name -> name, beside the shipped table."""
+    places: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    """More places for the story grouping (``[[places]]``): (English name, path of the place it
+    lies in or "", Arabic names)."""
     out_dir: Path = Path("out")
     timezone: str = ""
     formats: tuple[str, ...] = DEFAULT_FORMATS
@@ -305,11 +315,34 @@ class Config:
             for alias, english in given:
                 if not any(c.isalpha() for c in normalize_for_matching(alias)) or len(alias) > MAX_TERM_CHARS or len(english) > MAX_TOPIC_NAME_CHARS:
                     raise ConfigError(f"actors[{number}].aliases: {alias!r} is not a word or phrase of 1 to {MAX_TERM_CHARS} characters")
+        self._validate_places()
         if len(self.outlets) > MAX_OUTLET_NAMES:
             raise ConfigError(f"outlets: at most {MAX_OUTLET_NAMES} names, not {len(self.outlets)}")
         for key, name in self.outlets:
             if not key.strip() or not name.strip() or len(name) > MAX_TOPIC_NAME_CHARS:
                 raise ConfigError(f"outlets: {key!r} = {name!r}: give a site or source and a name of 1 to {MAX_TOPIC_NAME_CHARS} characters")
+
+    def _validate_places(self) -> None:
+        from briefing.arabic import normalize_for_matching
+        from briefing.arabic.terms import MAX_TERM_CHARS, MAX_TERMS
+
+        names = sum(len(given) for _, _, given in self.places)
+        if names > MAX_TERMS:
+            raise ConfigError(f"places: at most {MAX_TERMS} names in all, not {names}")
+        for number, (name, within, given) in enumerate(self.places, 1):
+            where = f"places[{number}]"
+            if not name.strip() or len(name) > MAX_TOPIC_NAME_CHARS or not any(c.isalnum() for c in name):
+                raise ConfigError(f"{where}.name: give an English name of 1 to {MAX_TOPIC_NAME_CHARS} characters")
+            if not given:
+                raise ConfigError(f"{where}.ar: give at least one Arabic name")
+            for arabic in given:
+                bare = arabic.removeprefix("~").removesuffix("+")
+                if not any(c.isalpha() for c in normalize_for_matching(bare)) or len(arabic) > MAX_TERM_CHARS:
+                    raise ConfigError(f"{where}.ar: {arabic!r} is not a word or phrase of 1 to {MAX_TERM_CHARS} characters")
+        if self.places:
+            from briefing.arabic.places import starter_places
+
+            starter_places().extended(self.places)  # raises ConfigError for a `within` not known
 
     def _validate_formats(self) -> None:
         from briefing.render import RENDERERS
@@ -482,7 +515,7 @@ _KEYS: dict[str, tuple[str, type]] = {
 
 _OPTIONAL = {"argos_packages_dir", "models_dir", "templates_dir", "glossary", "database"}
 _FIELD_KEYS = {name: dotted for dotted, (name, _) in _KEYS.items()}
-_TABLES = frozenset(dotted.partition(".")[0] for dotted in _KEYS) | {"sources", "topics", "outlets", "actors"}
+_TABLES = frozenset(dotted.partition(".")[0] for dotted in _KEYS) | {"sources", "topics", "outlets", "actors", "places"}
 # A configuration file is a few KB; this bounds what is read if the path is wrong.
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -549,8 +582,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for section, table in document.items():
         if section not in _TABLES:
-            known = ", ".join(f"[{t}]" for t in sorted(_TABLES - {"sources", "topics", "actors"}))
-            raise ConfigError(f"{path}: unknown table [{section}] (known: {known}, [[sources]], [[topics]] and [[actors]])")
+            known = ", ".join(f"[{t}]" for t in sorted(_TABLES - {"sources", "topics", "actors", "places"}))
+            raise ConfigError(f"{path}: unknown table [{section}] (known: {known}, [[sources]], [[topics]], [[actors]] and [[places]])")
         if section == "sources":
             values["sources"] = _read_sources(path, table)
             continue
@@ -562,6 +595,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
             continue
         if section == "actors":
             values["actors"] = _read_actors(path, table)
+            continue
+        if section == "places":
+            values["places"] = _read_places(path, table)
             continue
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: {section}: expected a [{section}] table")
@@ -637,6 +673,23 @@ def _read_actors(path: Path, tables: Any) -> tuple[tuple[str, tuple[tuple[str, s
             aliases = tuple((alias, name) for alias in _strings(path, f"{where}.aliases", given))
         actors.append((name, aliases))
     return tuple(actors)
+
+
+def _read_places(path: Path, tables: Any) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ConfigError(f"{path}: places: write each place as a [[places]] table")
+    places = []
+    for number, table in enumerate(tables, 1):
+        where = f"places[{number}]"
+        unknown = set(table) - {"name", "within", "ar"}
+        if unknown:
+            raise ConfigError(f"{path}: {where}: unknown key {min(unknown)!r} (known: name, within, ar)")
+        if "name" not in table or "ar" not in table:
+            raise ConfigError(f"{path}: {where}: give a name and its Arabic names (ar)")
+        name = _coerce(path, f"{where}.name", table["name"], str).strip()
+        within = _coerce(path, f"{where}.within", table.get("within", ""), str).strip()
+        places.append((name, within, _strings(path, f"{where}.ar", table["ar"])))
+    return tuple(places)
 
 
 def _read_outlets(path: Path, table: Any) -> tuple[tuple[str, str], ...]:

@@ -165,7 +165,7 @@ def _brief(
     # 3. Stories: copies collapsed, reprints found, articles grouped; ranked for the reader
     # (topics, independent coverage) and linked to the stories of the last days' briefings.
     progress.stage("grouping stories")
-    stories = _stories(gathered, included)
+    stories = _stories(config, gathered, included)
     tracked, said = _earlier(config, record, date) if stories else ([], [])
     # 4. Key sentences of the featured stories (none that an earlier briefing said).
     plan, ranked = plan_briefing(config, stories, tracked, said, date) if stories else (None, [])
@@ -219,7 +219,7 @@ def _dry_run(config: Config, date: dt.date, choice: ArticleChoice) -> RunReport:
         # --since needs first-seen times the dry run does not write; it counts every article read.
         chosen = gathered.articles if (choice.everything or choice.since) else new
         with no_network():
-            stories = _stories(gathered, chosen)
+            stories = _stories(config, gathered, chosen)
             tracked, said = _earlier(config, record, date) if stories and record is not None else ([], [])
             plan, ranked = plan_briefing(config, stories, tracked, said, date) if stories else (None, [])
     return RunReport(
@@ -230,14 +230,15 @@ def _dry_run(config: Config, date: dt.date, choice: ArticleChoice) -> RunReport:
     )
 
 
-def _stories(gathered: Gathered, chosen: list[Article]) -> list[Story]:
+def _stories(config: Config, gathered: Gathered, chosen: list[Article]) -> list[Story]:
     """The chosen articles (and their copies from elsewhere) grouped into ranked stories."""
     if not chosen:
         return []  # nothing new: the clustering stage (SciPy) is not even imported
+    from briefing.arabic.places import starter_places
     from briefing.cluster import find_stories
 
     ids = {a.id for a in chosen}
-    return find_stories([*chosen, *(c for c in gathered.copies if c.id in ids)])
+    return find_stories([*chosen, *(c for c in gathered.copies if c.id in ids)], starter_places().extended(config.places))
 
 
 def _earlier(config: Config, record: Record, date: dt.date) -> tuple[list[PublishedStory], list[str]]:

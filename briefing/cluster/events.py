@@ -3,22 +3,29 @@
 Vocabulary alone groups events of one kind: two road accidents, two regional offices'
 teacher interviews, two ministries' Eid receptions share most of their words. What tells
 one event is what is *specific* to it: the names, places and numbers few of the day's
-articles use, and whether the words of one article's headline are found in the other
-(a follow-up names the same case; another office's interviews name another town). Each
-candidate pair gets these features:
+articles use, whether the words of one article's headline are found in the other (a
+follow-up names the same case; another office's interviews name another town), and where
+each says it happened. Each candidate pair gets these features:
 
-1. cosine of headline-and-lead TF-IDF (``stories.story_vectors``), of whole texts, of headlines;
+1. cosine of headline-and-lead TF-IDF (``stories.story_vectors``) and of whole texts;
 2. how much of each headline's terms the other article uses (the lower and the higher side);
 3. how much of each article's *specific* terms (used by at most ``SPECIFIC_ARTICLES`` of the
-   day's articles) in headline and lead the other uses, and how many they share, at two
-   levels of rarity;
-4. the share of numbers of two digits or more in their leads that they have in common;
+   day's articles) in headline and lead the other uses, and how many they share;
+4. shared rare pairs of successive terms (used by at most 10 articles) in headline and lead;
+5. specific headline terms the other article never uses, on both sides (the lower side's
+   count) and on one (the higher): another town's office, another family's wedding;
+6. whether both headlines hold numbers and share none (another day's index, another toll);
+7. places (``arabic.places``): whether the places two heads name are all *apart* (neither the
+   same nor one within the other: Arar and Madinah, not Ad-Dayer and Jazan), counting
+   places named as such in headline and lead, and, in the headlines, peoples too ("the
+   Egyptian minister" against "the Indonesian minister");
+8. the rare terms (used by at most 10 articles) of the whole texts they share: how many, and
+   their share of the smaller set;
+9. the paragraphs they share (``reprints``): how many, and their share of the shorter article.
 
-5. the share of rare pairs of successive terms (used by at most 10 articles) they share;
-
-and a logistic model turns them into the probability that the pair is one story (the same
-event, or a development of it). Its weights were fitted on 740 labelled cross-outlet pairs
-of 2015-07-23 and 2015-07-24 (SaudiNewsNet; ``benchmarks/labels/``,
+A logistic model turns them into the probability that the pair is one story (the same
+event, or a development of it). Its weights were fitted on the 1,480 labelled cross-outlet
+pairs of 2015-07-23 to 07-26 (SaudiNewsNet; ``benchmarks/labels/``,
 ``benchmarks/story_pairs.py --fit``) and are checked on the 370 pairs of 2015-07-22
 (figures in ``benchmarks/README.md``).
 """
@@ -34,6 +41,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from briefing.arabic.normalize import to_ascii_digits
+from briefing.arabic.places import Gazetteer, any_compatible, most_specific, starter_places
 from briefing.arabic.tokenize import content_terms_of_texts, get_stemmer
 from briefing.cluster.stories import tfidf_rows
 
@@ -48,19 +57,25 @@ LEAD_WORDS = 60
 # (2015-07-21: 98.7 % are shorter); stemming is the costly part (each new word form once,
 # 12 us). At 300 words, recall on 07-22 fell from 0.84 to 0.78 (refitted: 0.775).
 TEXT_WORDS = 2000
-# Numbers of fewer digits are dates, days and ranks, shared by chance.
-MIN_NUMBER_DIGITS = 2
 _NUMBER = re.compile(r"\d+")
+# Counts capped here before scaling to 0-1: shared specific terms and phrases, unexplained
+# headline terms, shared rare terms, shared paragraphs.
+SHARED_CAP = 5
+UNEXPLAINED_CAP = 3
+RARE_CAP = 10
+PARAGRAPHS_CAP = 5
 
 FEATURE_NAMES = (
-    "cosine_lead", "cosine_text", "cosine_headline",
+    "cosine_lead", "cosine_text",
     "headline_in_other_low", "headline_in_other_high",
     "specific10_in_other_low", "specific10_in_other_high", "specific10_shared",
-    "specific40_in_other_low", "specific40_in_other_high", "specific40_shared",
-    "numbers_shared", "phrases_shared",
+    "specific40_in_other_high", "phrases_shared",
+    "unexplained10_low", "unexplained40_low", "unexplained40_high",
+    "headline_numbers_apart", "places_apart", "headline_places_apart",
+    "rare_shared", "rare_shared_share", "paragraphs_shared", "paragraphs_shared_share",
 )
 # Logistic weights of the features above, then the intercept (fitted, see the docstring).
-EVENT_WEIGHTS = (0.803, 1.109, 0.104, 1.292, 1.336, 1.013, 0.186, 1.013, 0.851, 0.85, 0.508, 0.647, 1.259, -3.96)
+EVENT_WEIGHTS = (1.337, 1.235, 1.819, 1.474, 1.117, -0.072, 0.896, 1.435, 0.933, 0.73, 0.495, 0.112, -0.788, -1.088, -1.324, 1.159, -0.421, -0.164, -0.37, -3.871)
 # Candidate pairs: each article's nearest neighbours by any of the cosines, above CANDIDATE_COSINE.
 # 15: the same precision and recall as 20 on 07-22 and 07-23 (recall 0.772 for 0.793 on 07-24)
 # for 7.1 s of grouping instead of 8.3 on 2015-07-21.
@@ -68,8 +83,18 @@ CANDIDATE_COSINE = 0.1
 NEIGHBOURS = 15
 SIMILARITY_BLOCK_ROWS = 1000
 PAIR_BLOCK = 20_000
-# Shared-specific counts are capped here before scaling to 0-1.
-SHARED_CAP = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Places:
+    """The places an article names (paths of ``arabic.places``): ``where`` as places, ``named``
+    as places or by their peoples."""
+
+    headline_where: frozenset[str]
+    head_where: frozenset[str]
+    """Headline and lead."""
+    headline_named: frozenset[str]
+    head_named: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +106,6 @@ class ArticleTerms:
     """Headline and lead."""
     texts: list[frozenset[str]]
     """Headline and whole body."""
-    numbers: list[frozenset[str]]
     frequency: dict[str, int]
     useful_headline: list[tuple[str, ...]]
     """Headline terms that at least one other article uses."""
@@ -90,13 +114,29 @@ class ArticleTerms:
     body_terms: list[list[str]]
     specific: list[list[tuple[str, ...]]]
     """For each level of ``SPECIFIC_ARTICLES``: the headline-and-lead terms that level calls specific."""
+    specific_headline: list[list[tuple[str, ...]]]
+    """For each level: the headline's specific terms."""
+    rare: list[frozenset[str]]
+    """The whole text's terms of the first level of ``SPECIFIC_ARTICLES``."""
     phrases: list[frozenset[str]]
     """Pairs of successive terms of headline and lead used by 2 to ``SPECIFIC_ARTICLES[0]``
     articles: "Saif Al-Falasi", "Aden airport", "Al-Anad base"."""
+    headline_numbers: list[frozenset[str]]
+    places: list[Places]
+    paragraphs: list[int]
+    """How many paragraphs (long enough to be compared: ``reprints``) each article has."""
 
     @classmethod
-    def of(cls, titles: Sequence[str], bodies: Sequence[str]) -> ArticleTerms:
+    def of(
+        cls,
+        titles: Sequence[str],
+        bodies: Sequence[str],
+        *,
+        paragraphs: Sequence[int] | None = None,
+        gazetteer: Gazetteer | None = None,
+    ) -> ArticleTerms:
         stem = get_stemmer("snowball")
+        gazetteer = gazetteer if gazetteer is not None else starter_places()
         headline_terms = content_terms_of_texts(list(titles), stem)
         body_terms = content_terms_of_texts([" ".join(b.split()[:TEXT_WORDS]) for b in bodies], stem)
         leads = [" ".join(b.split()[:LEAD_WORDS]) for b in bodies]
@@ -108,10 +148,6 @@ class ArticleTerms:
         for terms in texts:
             for term in terms:
                 frequency[term] = frequency.get(term, 0) + 1
-        numbers = [
-            frozenset(n for n in _NUMBER.findall(f"{t} {lead}") if len(n) >= MIN_NUMBER_DIGITS)
-            for t, lead in zip(titles, leads, strict=True)
-        ]
         pairs_of = [
             frozenset(f"{a} {b}" for run in (h, t) for a, b in pairwise(run))
             for h, t in zip(headline_terms, lead_terms, strict=True)
@@ -120,17 +156,42 @@ class ArticleTerms:
         for phrases in pairs_of:
             for phrase in phrases:
                 phrase_frequency[phrase] = phrase_frequency.get(phrase, 0) + 1
-        rare = [frozenset(p for p in phrases if phrase_frequency[p] <= SPECIFIC_ARTICLES[0]) for phrases in pairs_of]
+        rarest = SPECIFIC_ARTICLES[0]
+        phrases_rare = [frozenset(p for p in phrases if phrase_frequency[p] <= rarest) for phrases in pairs_of]
         useful = [tuple(t for t in h if frequency.get(t, 0) >= 2) for h in headlines]
         specific = [
             [tuple(t for t in h if 2 <= frequency.get(t, 0) <= most) for h in heads] for most in SPECIFIC_ARTICLES
         ]
-        return cls(headlines, heads, texts, numbers, frequency, useful, headline_terms, body_terms, specific, rare)
+        specific_headline = [
+            [tuple(t for t in h if 2 <= frequency.get(t, 0) <= most) for h in headlines] for most in SPECIFIC_ARTICLES
+        ]
+        rare = [frozenset(t for t in text if 2 <= frequency[t] <= rarest) for text in texts]
+        numbers = [frozenset(_NUMBER.findall(to_ascii_digits(t))) for t in titles]
+        places = [_places_of(gazetteer, t, lead) for t, lead in zip(titles, leads, strict=True)]
+        counts = list(paragraphs) if paragraphs is not None else [0] * len(titles)
+        return cls(
+            headlines, heads, texts, frequency, useful, headline_terms, body_terms, specific, specific_headline,
+            rare, phrases_rare, numbers, places, counts,
+        )
 
     def vectors(self) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
         """Unit TF-IDF rows of the whole texts (headline and body) and of the headlines."""
         texts = [[*h, *b] for h, b in zip(self.headline_terms, self.body_terms, strict=True)]
         return tfidf_rows(texts), tfidf_rows(self.headline_terms)
+
+
+def _places_of(gazetteer: Gazetteer, title: str, lead: str) -> Places:
+    """The most specific places of each set: "Saudi Arabia" beside "Hail" says nothing more,
+    and would otherwise be compatible with every Saudi town of another article."""
+    in_headline, in_lead = gazetteer.find(title), gazetteer.find(lead)
+    headline_where = {m.path for m in in_headline if not m.people}
+    headline_named = {m.path for m in in_headline}
+    return Places(
+        most_specific(headline_where),
+        most_specific(headline_where | {m.path for m in in_lead if not m.people}),
+        most_specific(headline_named),
+        most_specific(headline_named | {m.path for m in in_lead}),
+    )
 
 
 def candidate_pairs(*matrices: sparse.csr_matrix) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
@@ -168,23 +229,46 @@ def _row_dots(matrix: sparse.csr_matrix, first: NDArray[np.int64], second: NDArr
     return dots
 
 
-def pair_features(i: int, j: int, cosines: Sequence[float], terms: ArticleTerms) -> list[float]:
-    """The features of ``FEATURE_NAMES`` for articles ``i`` and ``j``."""
+def pair_features(i: int, j: int, cosines: Sequence[float], terms: ArticleTerms, shared_paragraphs: int = 0) -> list[float]:
+    """The features of ``FEATURE_NAMES`` for articles ``i`` and ``j``: ``cosines`` are their
+    cosines in the lead and the whole-text vectors, ``shared_paragraphs`` how many
+    paragraphs they share (``reprints``)."""
 
     def covered(mine: tuple[str, ...], theirs: frozenset[str]) -> float:
         return sum(1 for t in mine if t in theirs) / len(mine) if mine else 0.0
 
-    features = list(cosines)
+    def unexplained(level: int, mine: int, theirs: int) -> float:
+        missing = sum(1 for t in set(terms.specific_headline[level][mine]) if t not in terms.texts[theirs])
+        return min(missing, UNEXPLAINED_CAP) / UNEXPLAINED_CAP
+
+    features = list(cosines[:2])
     a, b = covered(terms.useful_headline[i], terms.texts[j]), covered(terms.useful_headline[j], terms.texts[i])
     features += [min(a, b), max(a, b)]
-    for level in range(len(SPECIFIC_ARTICLES)):
-        mine, theirs = terms.specific[level][i], terms.specific[level][j]
-        a, b = covered(mine, terms.texts[j]), covered(theirs, terms.texts[i])
-        shared = len(set(mine).intersection(theirs))
-        features += [min(a, b), max(a, b), min(shared, SHARED_CAP) / SHARED_CAP]
-    numbers_i, numbers_j = terms.numbers[i], terms.numbers[j]
-    features.append(len(numbers_i & numbers_j) / min(len(numbers_i), len(numbers_j)) if numbers_i and numbers_j else 0.0)
+    mine, theirs = terms.specific[0][i], terms.specific[0][j]
+    a, b = covered(mine, terms.texts[j]), covered(theirs, terms.texts[i])
+    shared = len(set(mine).intersection(theirs))
+    features += [min(a, b), max(a, b), min(shared, SHARED_CAP) / SHARED_CAP]
+    a, b = covered(terms.specific[1][i], terms.texts[j]), covered(terms.specific[1][j], terms.texts[i])
+    features.append(max(a, b))
     features.append(min(len(terms.phrases[i] & terms.phrases[j]), SHARED_CAP) / SHARED_CAP)
+    features.append(min(unexplained(0, i, j), unexplained(0, j, i)))
+    a, b = unexplained(1, i, j), unexplained(1, j, i)
+    features += [min(a, b), max(a, b)]
+    numbers_i, numbers_j = terms.headline_numbers[i], terms.headline_numbers[j]
+    features.append(1.0 if numbers_i and numbers_j and not numbers_i & numbers_j else 0.0)
+    p, q = terms.places[i], terms.places[j]
+    features.append(1.0 if p.head_where and q.head_where and not any_compatible(p.head_where, q.head_where) else 0.0)
+    apart = (
+        p.headline_named and q.headline_named
+        and not any_compatible(p.headline_named, q.head_named)
+        and not any_compatible(q.headline_named, p.head_named)
+    )
+    features.append(1.0 if apart else 0.0)
+    rare_i, rare_j = terms.rare[i], terms.rare[j]
+    common = len(rare_i & rare_j)
+    features += [min(common, RARE_CAP) / RARE_CAP, common / min(len(rare_i), len(rare_j)) if rare_i and rare_j else 0.0]
+    fewer = min(terms.paragraphs[i], terms.paragraphs[j]) or 1
+    features += [min(shared_paragraphs, PARAGRAPHS_CAP) / PARAGRAPHS_CAP, shared_paragraphs / fewer]
     return features
 
 
