@@ -76,7 +76,9 @@ def score(labels_path: Path, data: Path, *, errors: bool = False, weights: Seque
         evidence = day_evidence(articles)
         scores = dict(zip(evidence.pairs, event_scores(evidence.features, weights).tolist(), strict=True))
         dates = [a.published for a in evidence.articles]
-        groups = group_by_scores(len(dates), scores, dates, link=LINK_SCORE, merge=MERGE_SCORE, must_link=evidence.reprinted)
+        groups = group_by_scores(
+            len(dates), scores, dates, link=LINK_SCORE, merge=MERGE_SCORE, must_link=evidence.reprinted, apart=evidence.apart
+        )
         for number, group in enumerate(groups):
             for k in group:
                 for article in (evidence.articles[k], *evidence.copies[k]):

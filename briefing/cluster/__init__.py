@@ -82,6 +82,8 @@ class DayEvidence:
     """Their ``events.FEATURE_NAMES``, a row each."""
     reprinted: list[tuple[int, int]]
     """Pairs that are one story whatever their score: one is mostly paragraphs of the other."""
+    apart: set[tuple[int, int]]
+    """Candidate pairs whose places are apart (``events``, "places_apart")."""
 
 
 def day_evidence(articles: Sequence[Article], gazetteer: Gazetteer | None = None) -> DayEvidence:
@@ -151,8 +153,11 @@ def day_evidence(articles: Sequence[Article], gazetteer: Gazetteer | None = None
         and count >= REPRINT_LINK_SHARE * min(counts[p], counts[q])
         and within_window([dates[p], dates[q]])
     )
+    column = FEATURE_NAMES.index("places_apart")
+    apart = {pair for pair, row in zip(pairs, features[:, column].tolist(), strict=True) if row == 1.0}
     return DayEvidence(
-        kept_articles, [copies_of[i] for i in standing], shares, shared, counts, terms, vectors, pairs, features, reprinted
+        kept_articles, [copies_of[i] for i in standing], shares, shared, counts, terms, vectors, pairs, features,
+        reprinted, apart,
     )
 
 
@@ -164,7 +169,9 @@ def find_stories(articles: Sequence[Article], gazetteer: Gazetteer | None = None
     # 3. Stories: pairs scored, grouped by average linkage; reprints joined first.
     scores = dict(zip(day.pairs, event_scores(day.features).tolist(), strict=True)) if day.pairs else {}
     dates = [a.published for a in day.articles]
-    groupings = group_by_scores(len(day.articles), scores, dates, link=LINK_SCORE, merge=MERGE_SCORE, must_link=day.reprinted)
+    groupings = group_by_scores(
+        len(day.articles), scores, dates, link=LINK_SCORE, merge=MERGE_SCORE, must_link=day.reprinted, apart=day.apart
+    )
     # A reprint is a reprint of an article of its own story (not of one of another day or event).
     story_of = {k: number for number, group in enumerate(groupings) for k in group}
     reprints = _reprints(

@@ -12,7 +12,7 @@ known, are close; this stops the chaining that plain connected components suffer
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from itertools import chain
 
 import numpy as np
@@ -86,17 +86,24 @@ def group_by_scores(
     link: float,
     merge: float,
     must_link: Sequence[tuple[int, int]] = (),
+    apart: Collection[tuple[int, int]] = (),
 ) -> list[list[int]]:
     """Groups of ``range(count)`` by average linkage over pair ``scores`` (a pair not scored
     counts 0): pairs are taken best first from ``link`` up, and two groups merge when the
     mean score over all their cross pairs is at least ``merge`` and their dates are within
-    the window. ``must_link`` pairs are joined first."""
+    the window, unless every cross pair scored is one of ``apart`` (pairs known to be two
+    events: two reports of an accident whose places are apart, each told twice, are two
+    stories however alike the four reports read). ``must_link`` pairs are joined first."""
     parent = list(range(count))
     members: dict[int, list[int]] = {i: [i] for i in range(count)}
     between: dict[int, dict[int, float]] = {i: {} for i in range(count)}
+    # Cross pairs scored, and of them those apart, as (scored, apart) counts.
+    known: dict[int, dict[int, tuple[int, int]]] = {i: {} for i in range(count)}
     for (a, b), score in scores.items():
         between[a][b] = between[a].get(b, 0.0) + score
         between[b][a] = between[b].get(a, 0.0) + score
+        mark = (1, 1 if (a, b) in apart else 0)
+        known[a][b] = known[b][a] = mark
     spans: dict[int, tuple[dt.date, dt.date]] = {i: (day, day) for i, day in enumerate(dates) if day is not None}
 
     def root(i: int) -> int:
@@ -121,6 +128,13 @@ def group_by_scores(
             links = between[other]
             links[a] = links.get(a, 0.0) + links.pop(b)
         between[a].pop(b, None)
+        for other, (scored, away) in known.pop(b).items():
+            if other == a:
+                continue
+            was_scored, was_away = known[a].get(other, (0, 0))
+            known[a][other] = known[other][a] = (was_scored + scored, was_away + away)
+            known[other].pop(b)
+        known[a].pop(b, None)
         if b in spans:
             first, last = spans.pop(b)
             spans[a] = (min(first, spans[a][0]), max(last, spans[a][1])) if a in spans else (first, last)
@@ -136,6 +150,9 @@ def group_by_scores(
             break
         ra, rb = root(a), root(b)
         if ra == rb or not within(ra, rb):
+            continue
+        scored, away = known[ra].get(rb, (0, 0))
+        if scored and away == scored:
             continue
         if between[ra].get(rb, 0.0) / (len(members[ra]) * len(members[rb])) >= merge:
             union(ra, rb)

@@ -11,6 +11,7 @@ import pytest
 from briefing.arabic.places import starter_places
 from briefing.cluster import day_evidence, find_stories
 from briefing.cluster.events import EVENT_WEIGHTS, FEATURE_NAMES, ArticleTerms, event_scores, pair_features
+from briefing.cluster.stories import group_by_scores
 from briefing.ingest.records import articles_from_json
 from briefing.types import Article
 
@@ -147,3 +148,30 @@ def test_a_roundup_sharing_paragraphs_with_several_stories_does_not_join_them() 
         return next(n for n, s in enumerate(stories) if any(words in a.title for a in s.articles))
 
     assert story_with("مبيعات المنازل الأمريكية الجديدة") != story_with("برنت قرب أدنى مستوى")
+
+
+def test_two_stories_whose_every_pair_scored_is_apart_are_not_merged() -> None:
+    # Two accidents told twice each: the reports of one accident alike (0.99, 0.97), across the
+    # two a pair just over the bar (0.52) and a mean of 0.27, over the merge threshold (0.25).
+    scores = {(0, 1): 0.99, (2, 3): 0.97, (0, 2): 0.40, (0, 3): 0.52, (1, 2): 0.07, (1, 3): 0.09}
+    days = [None] * 4
+    assert group_by_scores(4, scores, days, link=0.5, merge=0.25) == [[0, 1, 2, 3]]
+    apart = {(0, 2), (0, 3), (1, 2), (1, 3)}
+    assert group_by_scores(4, scores, days, link=0.5, merge=0.25, apart=apart) == [[0, 1], [2, 3]]
+    # One cross pair not apart (a report naming no place) is enough to let the mean decide.
+    assert group_by_scores(4, scores, days, link=0.5, merge=0.25, apart=apart - {(1, 2)}) == [[0, 1, 2, 3]]
+
+
+@pytest.mark.skipif(not (DATA / "2015-07-21.zip").is_file(), reason="needs ../shared/data (SaudiNewsNet)")
+def test_the_issues_examples_of_one_kind_of_event_are_apart() -> None:
+    """2015-07-21, the day of the issue: road accidents in Arar and in Madinah, and the Eid
+    receptions of several governors, were one story each."""
+    stories = find_stories(day("2015-07-21"))
+
+    def stories_with(*words: str) -> set[int]:
+        return {n for n, s in enumerate(stories) for a in s.articles if all(w in a.title for w in words)}
+
+    arar, madinah = stories_with("عرعر", "حادث") | stories_with("انقلاب سيارة بعرعر"), stories_with("حادث انقلاب بالمدينة")
+    assert arar and madinah and not arar & madinah
+    receptions = [stories_with(who, "يستقبل المهنئين") for who in ("محافظ الجبيل", "محافظ العويقيلة", "أمير مكة المكرمة")]
+    assert all(len(r) == 1 for r in receptions) and len(set.union(*receptions)) == 3
