@@ -1,0 +1,309 @@
+"""Decoding on a Dask cluster (``translate.cluster``): the same batches, on other processes.
+
+``translate.cluster = "local:N"`` starts N worker processes on this machine (a Dask
+``LocalCluster``); ``"tcp://host:8786"`` (or ``tls://``) connects to a running Dask
+scheduler whose workers have briefing and the model installed. Only this module imports
+Dask, and only the run of a configuration that names a cluster imports this module.
+
+``open_cluster`` connects (a LocalCluster is started) before anything of the run is
+written, and fails with ``ClusterError`` when the scheduler cannot be reached in
+``translate.cluster_timeout`` seconds, has no worker, or a worker has not the run's
+model. ``ClusterDecoder.decode`` is the ``Decoder`` the engine calls; what it does:
+
+1. cuts the sentences into the batches a local run decodes (``CTranslate2Model.batches``:
+   one token count to a batch, at most 32), with this machine's copy of the tokenizer;
+2. sends each batch's sentences as one Dask task, all at once (``decode_batch``): the
+   worker opens the model once per process from its folder (``translate.cluster_model_dir``,
+   else the folder this machine uses), refuses it if its fingerprint is not the run's,
+   and decodes the batch exactly as a local run would (``CTranslate2Model.decode``);
+3. puts each batch's English back in input order as it returns.
+
+So a sentence is decoded in the same batch, by the same model, with the same settings,
+as in a local run, and comes out the same (CTranslate2 gives the same result for the
+same batch on the same kind of CPU; int8 kernels may differ across CPU generations).
+The translation memory, the checks and the record stay in this process: workers see
+sentences and send back English, nothing else. A worker that dies takes its running
+tasks with it; Dask's scheduler gives them to another worker
+(``distributed.scheduler.allowed-failures``, 3 by default), so a batch is lost only if
+it ended four workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import CancelledError
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from briefing import progress
+from briefing.errors import BriefingError, ClusterError, TranslationError
+from briefing.offline import Peer
+from briefing.translate.ctranslate import CTranslate2Model, Decoded
+
+__all__ = ["NO_WORKER_POLL_S", "ClusterDecoder", "WorkerModel", "check_model", "decode_batch", "open_cluster"]
+
+log = logging.getLogger(__name__)
+
+# While batches are out, how often the run asks the scheduler whether it still has a
+# worker: a cluster whose last worker is gone would otherwise leave the run waiting for
+# ever. One question a second costs the scheduler nothing; the run gives up once the
+# cluster has had no worker for translate.cluster_timeout seconds.
+NO_WORKER_POLL_S = 1.0
+# Dask's own log lines (a worker restarted, a lost connection) are for whoever runs the
+# cluster; in this process only its errors are shown, as the run's own failure says the rest.
+DASK_LOG_LEVEL = logging.ERROR
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerModel:
+    """What a worker needs to open the run's model, and to know it is the run's."""
+
+    kind: str
+    """``models.MODEL_KINDS``: "argos" or "folder"."""
+    folder: str
+    """The model's folder on the worker's machine."""
+    fingerprint: str
+    """The run's ``CTranslate2Model.fingerprint``: name, version and a hash of the files."""
+    compute_type: str
+
+
+class ClusterDecoder:
+    """The engine's ``Decoder``, decoding each batch on a worker of the cluster."""
+
+    def __init__(self, model: CTranslate2Model, client: Any, worker_model: WorkerModel, address: str, *,
+                 no_worker_timeout: float, peer: Peer) -> None:
+        self._model = model
+        self._client = client
+        self._worker_model = worker_model
+        self._no_worker_timeout = no_worker_timeout
+        self.address = address
+        """As configured: "local:2", "tcp://10.0.0.5:8786"."""
+        self.peer = peer
+        """The destinations this process talks to for the cluster (``offline.allowing``)."""
+
+    @property
+    def name(self) -> str:
+        return self._model.name
+
+    @property
+    def fingerprint(self) -> str:
+        return self._model.fingerprint
+
+    def decode(self, sentences: list[str], *, repetition_penalty: float = 1.0) -> list[Decoded]:
+        """English for each sentence, each batch decoded by a worker (see the module's docstring)."""
+        if not sentences:
+            return []
+        batches = self._model.batches(sentences)
+        futures = [
+            self._client.submit(decode_batch, self._worker_model, [sentences[i] for i in batch], repetition_penalty,
+                                pure=False)
+            for batch in batches
+        ]
+        log.info("%d sentences in %d batches to %s", len(sentences), len(batches), self.address)
+        batch_of = {future.key: batch for future, batch in zip(futures, batches, strict=True)}
+        decoded: list[Decoded | None] = [None] * len(sentences)
+        for future in self._as_done(futures):
+            batch = batch_of[future.key]
+            for index, output in zip(batch, self._result(future), strict=True):
+                decoded[index] = output
+            progress.advance(len(batch))
+        return [d for d in decoded if d is not None]
+
+    def check_workers(self) -> int:
+        """Each worker there now opens the model and checks its fingerprint (ClusterError if
+        it is not the run's); how many workers there are."""
+        workers = list(self._client.nthreads())
+        futures = [
+            self._client.submit(check_model, self._worker_model, workers=[worker], allow_other_workers=True, pure=False)
+            for worker in workers
+        ]
+        for _ in self._as_done(futures):
+            pass
+        return len(workers)
+
+    def _as_done(self, futures: list[Any]) -> Iterator[Any]:
+        """The futures as they finish; a task's failure raised (a worker's BriefingError as it
+        is, anything else as ClusterError), and ClusterError once the cluster has had no
+        worker for the timeout. What is still out when it stops is cancelled."""
+        wait = _distributed().wait
+        pending, alone_since = set(futures), None
+        try:
+            while pending:
+                try:
+                    with self._client.as_current():
+                        done, pending = wait(list(pending), timeout=NO_WORKER_POLL_S, return_when="FIRST_COMPLETED")
+                except TimeoutError:  # nothing finished within the poll: is anyone still working?
+                    alone_since = self._still_has_workers(alone_since)
+                    continue
+                alone_since = None
+                for future in done:
+                    if future.status in ("error", "cancelled"):
+                        raise _failure(future.status, future.exception(), self.address)
+                    if future.status == "finished":
+                        yield future
+                    else:  # "lost": its worker died before the result was fetched; Dask runs it again
+                        pending.add(future)
+        finally:
+            if pending:
+                self._client.cancel(list(pending))
+
+    def _result(self, future: Any) -> Any:
+        """A finished task's result (fetched through the scheduler; if it is lost on the way,
+        Dask computes it again and this waits for that)."""
+        try:
+            return future.result()
+        except BriefingError:
+            raise
+        except (Exception, CancelledError) as exc:
+            raise _failure("error", exc, self.address) from exc
+
+    def _still_has_workers(self, alone_since: float | None) -> float | None:
+        """When the cluster was first seen without a worker (None: it has some)."""
+        if self._client.nthreads():
+            return None
+        now = time.monotonic()
+        if alone_since is not None and now - alone_since > self._no_worker_timeout:
+            raise ClusterError(
+                f"the cluster at {self.address} has had no worker for {self._no_worker_timeout:g} s; "
+                "start workers (`dask worker SCHEDULER-ADDRESS`) and run again"
+            )
+        return alone_since if alone_since is not None else now
+
+
+def _failure(status: str, error: BaseException | None, address: str) -> BriefingError:
+    """A task's failure as the run reports it: the worker's own BriefingError, else ClusterError."""
+    if status != "error" or isinstance(error, CancelledError):  # the scheduler forgot it
+        return ClusterError(f"the cluster at {address} dropped a batch; was its scheduler restarted?")
+    if isinstance(error, BriefingError):
+        return error
+    if isinstance(error, _distributed().scheduler.KilledWorker):
+        return ClusterError(
+            f"a batch was running on every worker that died under it; the cluster at {address} gave it up "
+            f"(Dask's allowed-failures): {error}"
+        )
+    return ClusterError(f"a worker of the cluster at {address} failed: {type(error).__name__}: {error}")
+
+
+@contextmanager
+def open_cluster(model: CTranslate2Model, cluster: str, *, model_dir: Path | None, timeout: float,
+                 workers: int | None) -> Iterator[ClusterDecoder]:
+    """A ``ClusterDecoder`` for ``model`` on ``cluster`` (``local:N``: ``workers`` processes
+    started here; else a scheduler's address), closed at the end; ClusterError now when the
+    scheduler cannot be reached, has no worker or a worker has not the run's model."""
+    distributed = _distributed()
+    logging.getLogger("distributed").setLevel(DASK_LOG_LEVEL)
+    worker_model = WorkerModel(model.kind, str(model_dir or model.root), model.fingerprint, model.compute_type)
+    local = None
+    try:
+        if workers is not None:
+            # No dashboard; the scheduler's own HTTP server (health, metrics) on a free
+            # loopback port rather than Dask's 8787, which another cluster may hold.
+            local = distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=DASK_LOG_LEVEL,
+            )
+            client = distributed.Client(local, timeout=timeout, set_as_default=False, direct_to_workers=False)
+        else:
+            client = distributed.Client(cluster, timeout=timeout, set_as_default=False, direct_to_workers=False)
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:  # refused, timed out, TLS refused or not set up
+        if local is not None:
+            local.close()
+        raise ClusterError(f"cannot reach the translation cluster at {cluster} (translate.cluster): {exc}") from exc
+    address = str(client.scheduler.address)
+    try:
+        try:
+            client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError:
+            raise ClusterError(
+                f"the translation cluster at {cluster} has no worker (waited {timeout:g} s): start workers "
+                f"(`dask worker {address}`) with briefing and the model installed"
+            ) from None
+        peer = _local_peer(local) if local is not None else _scheduler_peer(address)
+        decoder = ClusterDecoder(model, client, worker_model, cluster, no_worker_timeout=timeout, peer=peer)
+        log.info("translating on %s: %d worker(s), each with the run's model", cluster, decoder.check_workers())
+        yield decoder
+    finally:
+        client.close()
+        if local is not None:
+            local.close()
+
+
+def _distributed() -> Any:
+    """``dask.distributed`` (its API is mostly unannotated: typed here as Any)."""
+    import distributed
+    import distributed.scheduler
+
+    return distributed
+
+
+def _scheduler_peer(address: str) -> Peer:
+    """The scheduler's host and port (its name and the addresses it resolves to, looked up now)."""
+    parts = urlsplit(address)
+    host, port = parts.hostname or "", parts.port
+    names = {host}
+    try:
+        names |= {str(info[4][0]) for info in socket.getaddrinfo(host, port)}
+    except OSError:
+        pass
+    return lambda peer_host, peer_port: peer_port == port and peer_host in names
+
+
+def _local_peer(cluster: Any) -> Peer:
+    """The loopback ports of a LocalCluster started here: its scheduler's, its workers' and
+    their nannies' (read when asked: a worker restarted after a crash listens on a new port)."""
+
+    def ports() -> set[int | None]:
+        scheduler = cluster.scheduler
+        addresses = [scheduler.address]
+        for state in list(scheduler.workers.values()):
+            addresses += [state.address, state.nanny or ""]
+        return {urlsplit(a).port for a in addresses if a}
+
+    return lambda peer_host, peer_port: peer_host in _LOOPBACK and peer_port in ports()
+
+
+# What runs on a worker: the model opened once per process, checked against the run's.
+_worker_models: dict[WorkerModel, CTranslate2Model] = {}
+_worker_lock = threading.Lock()
+
+
+def decode_batch(worker_model: WorkerModel, sentences: list[str], repetition_penalty: float) -> list[Decoded]:
+    """A Dask task: one batch's English, as ``CTranslate2Model.decode`` gives it."""
+    return _model_here(worker_model).decode(sentences, repetition_penalty=repetition_penalty)
+
+
+def check_model(worker_model: WorkerModel) -> str:
+    """A Dask task: this worker's model is the run's (ClusterError if not); its fingerprint."""
+    return _model_here(worker_model).fingerprint
+
+
+def _model_here(worker_model: WorkerModel) -> CTranslate2Model:
+    from briefing.translate.models import model_at
+
+    with _worker_lock:
+        model = _worker_models.get(worker_model)
+        if model is not None:
+            return model
+        worker = _distributed().get_worker()
+        where = f"worker {worker.address}"
+        try:
+            model = model_at(worker_model.kind, Path(worker_model.folder), compute_type=worker_model.compute_type,
+                             threads=worker.state.nthreads)
+            fingerprint = model.fingerprint
+        except (TranslationError, OSError) as exc:
+            raise ClusterError(f"{where}: {exc}; install the run's model there (translate.cluster_model_dir)") from None
+        if fingerprint != worker_model.fingerprint:
+            raise ClusterError(
+                f"{where}: the model in {worker_model.folder} is {fingerprint!r}, not the run's "
+                f"{worker_model.fingerprint!r}; install the same model there (translate.cluster_model_dir)"
+            )
+        _worker_models[worker_model] = model
+        return model
