@@ -93,8 +93,10 @@ def translation_workers(config: Config, decoder: Decoder) -> Iterator[Decoder]:
 
     if not isinstance(decoder, CTranslate2Model):
         raise ClusterError(f"translate.cluster: {decoder.name} is not an installed model a worker can open")
+    ca, cert, key = config.cluster_tls_ca, config.cluster_tls_cert, config.cluster_tls_key
     with open_cluster(decoder, config.cluster, model_dir=config.cluster_model_dir, timeout=config.cluster_timeout,
-                      workers=cluster_workers(config.cluster)) as on_cluster, allowing(on_cluster.peer):
+                      workers=cluster_workers(config.cluster), tls=(ca, cert, key) if ca and cert and key else None,
+                      ) as on_cluster, allowing(on_cluster.peer):
         yield on_cluster
 
 

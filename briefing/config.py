@@ -72,6 +72,9 @@ in the working directory; ``briefing.toml`` in the user config directory
                                   # "tcp://host:8786" (a running scheduler); "" = in this process
     cluster_model_dir = ""        # the model's folder on the workers; "" = the same folder as here
     cluster_timeout = 10          # seconds to reach the scheduler and find a worker
+    cluster_tls_ca = ""           # tls:// only: the CA certificate the scheduler's and workers' are signed by,
+    cluster_tls_cert = ""         # this machine's certificate (signed by that CA)
+    cluster_tls_key = ""          # and its private key
 
     [schedule]
     time = "07:00"                # when `briefing schedule` runs the job, in output.timezone
@@ -242,6 +245,12 @@ class Config:
     cluster_model_dir: Path | None = None
     """The model's folder on the cluster's workers; None: the folder this machine uses."""
     cluster_timeout: float = DEFAULT_CLUSTER_TIMEOUT_S
+    cluster_tls_ca: Path | None = None
+    """For a tls:// scheduler: the CA certificate the cluster's certificates are signed by."""
+    cluster_tls_cert: Path | None = None
+    """For a tls:// scheduler: this machine's certificate, signed by that CA."""
+    cluster_tls_key: Path | None = None
+    """For a tls:// scheduler: the private key of ``cluster_tls_cert``."""
     database: Path | None = None
     lock_wait: float = DEFAULT_LOCK_WAIT_S
     schedule_time: str = "07:00"
@@ -283,6 +292,7 @@ class Config:
             raise ConfigError(f"translate.compute_type: must be one of {', '.join(COMPUTE_TYPES)}")
         if self.cluster:
             _check_cluster(self.cluster)
+        self._validate_cluster_tls()
         if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", self.schedule_time):
             raise ConfigError(f"schedule.time: {self.schedule_time!r} is not a time like 07:00")
         if plain_days_of_week(self.schedule_days) is None:
@@ -333,6 +343,23 @@ class Config:
         for key, name in self.outlets:
             if not key.strip() or not name.strip() or len(name) > MAX_TOPIC_NAME_CHARS:
                 raise ConfigError(f"outlets: {key!r} = {name!r}: give a site or source and a name of 1 to {MAX_TOPIC_NAME_CHARS} characters")
+
+    def _validate_cluster_tls(self) -> None:
+        """A tls:// scheduler needs the three files, and they mean nothing without one."""
+        files = {"cluster_tls_ca": self.cluster_tls_ca, "cluster_tls_cert": self.cluster_tls_cert,
+                 "cluster_tls_key": self.cluster_tls_key}
+        if not self.cluster.startswith("tls://"):
+            given = [name for name, path in files.items() if path is not None]
+            if given:
+                raise ConfigError(f"translate.{given[0]}: only for a tls:// translate.cluster (it is {self.cluster!r})")
+            return
+        for name, path in files.items():
+            if path is None:
+                raise ConfigError(
+                    f"translate.{name}: a tls:// cluster needs cluster_tls_ca, cluster_tls_cert and cluster_tls_key"
+                )
+            if not path.is_file():
+                raise ConfigError(f"translate.{name}: no such file: {path}")
 
     def _validate_formats(self) -> None:
         from briefing.render import RENDERERS
@@ -516,6 +543,9 @@ _KEYS: dict[str, tuple[str, type]] = {
     "translate.cluster": ("cluster", str),
     "translate.cluster_model_dir": ("cluster_model_dir", Path),
     "translate.cluster_timeout": ("cluster_timeout", float),
+    "translate.cluster_tls_ca": ("cluster_tls_ca", Path),
+    "translate.cluster_tls_cert": ("cluster_tls_cert", Path),
+    "translate.cluster_tls_key": ("cluster_tls_key", Path),
     "store.path": ("database", Path),
     "store.lock_wait": ("lock_wait", float),
     "schedule.time": ("schedule_time", str),
@@ -539,7 +569,10 @@ _KEYS: dict[str, tuple[str, type]] = {
 }
 
 
-_OPTIONAL = {"argos_packages_dir", "models_dir", "templates_dir", "glossary", "database", "cluster_model_dir"}
+_OPTIONAL = {
+    "argos_packages_dir", "models_dir", "templates_dir", "glossary", "database", "cluster_model_dir", "cluster_tls_ca",
+    "cluster_tls_cert", "cluster_tls_key",
+}
 _FIELD_KEYS = {name: dotted for dotted, (name, _) in _KEYS.items()}
 _TABLES = frozenset(dotted.partition(".")[0] for dotted in _KEYS) | {"sources", "topics", "outlets", "actors"}
 # A configuration file is a few KB; this bounds what is read if the path is wrong.

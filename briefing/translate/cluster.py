@@ -194,10 +194,11 @@ def _failure(status: str, error: BaseException | None, address: str) -> Briefing
 
 @contextmanager
 def open_cluster(model: CTranslate2Model, cluster: str, *, model_dir: Path | None, timeout: float,
-                 workers: int | None) -> Iterator[ClusterDecoder]:
+                 workers: int | None, tls: tuple[Path, Path, Path] | None = None) -> Iterator[ClusterDecoder]:
     """A ``ClusterDecoder`` for ``model`` on ``cluster`` (``local:N``: ``workers`` processes
-    started here; else a scheduler's address), closed at the end; ClusterError now when the
-    scheduler cannot be reached, has no worker or a worker has not the run's model."""
+    started here; else a scheduler's address, over TLS with ``tls``: the CA's certificate,
+    ours and our key), closed at the end; ClusterError now when the scheduler cannot be
+    reached, has no worker or a worker has not the run's model."""
     distributed = _distributed()
     logging.getLogger("distributed").setLevel(DASK_LOG_LEVEL)
     worker_model = WorkerModel(model.kind, str(model_dir or model.root), model.fingerprint, model.compute_type)
@@ -212,7 +213,14 @@ def open_cluster(model: CTranslate2Model, cluster: str, *, model_dir: Path | Non
             )
             client = distributed.Client(local, timeout=timeout, set_as_default=False, direct_to_workers=False)
         else:
-            client = distributed.Client(cluster, timeout=timeout, set_as_default=False, direct_to_workers=False)
+            security = None
+            if tls is not None:
+                ca, cert, key = map(str, tls)
+                security = distributed.security.Security(
+                    tls_ca_file=ca, tls_client_cert=cert, tls_client_key=key, require_encryption=True,
+                )
+            client = distributed.Client(cluster, timeout=timeout, set_as_default=False, direct_to_workers=False,
+                                        security=security)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:  # refused, timed out, TLS refused or not set up
         if local is not None:
             local.close()
@@ -240,6 +248,7 @@ def _distributed() -> Any:
     """``dask.distributed`` (its API is mostly unannotated: typed here as Any)."""
     import distributed
     import distributed.scheduler
+    import distributed.security
 
     return distributed
 

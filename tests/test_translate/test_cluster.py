@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,37 +35,53 @@ from briefing.errors import ClusterError
 from briefing.pipeline import run_briefing
 from briefing.progress import reporting
 from briefing.translate import ArgosModel
-from tests.conftest import SEEDS, read_phrasebook
+from tests.conftest import DATA, SEEDS, read_phrasebook
 
 distributed = pytest.importorskip("distributed", reason="the cluster extra: pip install -e '.[test,cluster]'")
+pytest.importorskip("distributed.security")
 
 DATE = dt.date(2026, 11, 22)
+# Test-only certificates (tests/data/tls/README.md): a CA, and one certificate it signed for
+# 127.0.0.1 that the scheduler, the workers and the run all present.
+TLS = DATA / "tls"
 # Every key sentence of the seeds' story (two articles, ~40 sentences of 5 to 60 words, most
 # of them garbage to the test model: long decodes) and every headline: enough batches that
 # both workers are busy when one is killed.
 EVERY_SENTENCE = {"max_sentences": 0, "story_sentences": 100, "index_english": True}
 
 
-@pytest.fixture(scope="module")
-def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
-    """``dask scheduler`` and ``dask worker --nworkers 2`` on 127.0.0.1, as separate processes;
-    (its address, a client of the test's own to watch it)."""
-    folder = tmp_path_factory.mktemp("dask")
+def scheduler_address(path: Path) -> str:
+    """The address ``dask scheduler`` writes to its scheduler file, once it is written whole."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            return str(json.loads(path.read_text(encoding="utf-8"))["address"])
+        except (OSError, ValueError, KeyError):
+            time.sleep(0.1)
+    raise TimeoutError(f"dask scheduler wrote no {path}")
+
+
+@contextmanager
+def dask_processes(folder: Path, workers: int, *options: str) -> Iterator[tuple[str, object]]:
+    """``dask scheduler`` and ``dask worker --nworkers N`` on 127.0.0.1, separate processes,
+    with Dask's own ``options`` (TLS); (its address, a client of the test's own to watch it)."""
     address_file = folder / "scheduler.json"
     dask = [sys.executable, "-m", "dask"]
-    common = ["--no-dashboard"]
-    started = [subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port", "0", *common,
+    started = [subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", *options,
                                  "--scheduler-file", str(address_file)], stderr=subprocess.DEVNULL, cwd=folder)]
     try:
-        deadline = time.monotonic() + 60
-        while not address_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        started.append(subprocess.Popen([*dask, "worker", "--scheduler-file", str(address_file), "--nworkers", "2",
-                                         "--nthreads", "1", "--host", "127.0.0.1", *common,
-                                         "--local-directory", str(folder)], stderr=subprocess.DEVNULL, cwd=folder))
-        address = json.loads(address_file.read_text())["address"]
-        client = distributed.Client(address, timeout=30, set_as_default=False)
-        client.wait_for_workers(2, timeout=60)
+        address = scheduler_address(address_file)
+        started.append(subprocess.Popen([*dask, "worker", "--scheduler-file", str(address_file), "--nworkers",
+                                         str(workers), "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard",
+                                         *options, "--local-directory", str(folder)], stderr=subprocess.DEVNULL, cwd=folder))
+        security = None
+        if options:
+            security = distributed.security.Security(
+                tls_ca_file=str(TLS / "ca.pem"), tls_client_cert=str(TLS / "node.pem"),
+                tls_client_key=str(TLS / "node-key.pem"), require_encryption=True,
+            )
+        client = distributed.Client(address, timeout=30, set_as_default=False, security=security)
+        client.wait_for_workers(workers, timeout=60)
         yield address, client
         client.shutdown()  # the scheduler, and through it the workers and their nannies
     finally:
@@ -74,6 +91,13 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, o
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
+    """A scheduler and two workers (each one process, one thread), for the module."""
+    with dask_processes(tmp_path_factory.mktemp("dask"), 2) as running:
+        yield running
 
 
 def seed_sentences() -> list[str]:
@@ -115,6 +139,31 @@ def test_briefing_translate_on_the_cluster_prints_what_it_prints_locally(
     assert [row["english"] for row in outputs[1]] == [
         "SDF withdrew from the city.", "This is breaking news.", "The death toll reached 15.",
     ]
+
+
+def test_over_tls_the_translation_is_the_same_and_a_plain_connection_is_refused(
+    packages_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The README's TLS set-up: scheduler and worker started with their certificates, the run with its own."""
+    files = ["--tls-ca-file", str(TLS / "ca.pem"), "--tls-cert", str(TLS / "node.pem"), "--tls-key", str(TLS / "node-key.pem")]
+    text = "انسحبت قسد من المدينة."
+    with dask_processes(tmp_path, 1, "--protocol", "tls", *files) as (address, _):
+        assert address.startswith("tls://127.0.0.1:")
+        config = tmp_path / "briefing.toml"
+        tls = (f'cluster_tls_ca = "{TLS / "ca.pem"}"\ncluster_tls_cert = "{TLS / "node.pem"}"\n'
+               f'cluster_tls_key = "{TLS / "node-key.pem"}"\n')
+        config.write_text(f'[translate]\npackages_dir = "{packages_dir}"\nmemory = false\ncluster = "{address}"\n{tls}',
+                          encoding="utf-8")
+        with pytest.raises(SystemExit) as done:
+            main(["--config", str(config), "translate", text, "--json"])
+        assert (done.value.code, json.loads(capsys.readouterr().out)[0]["english"]) == (0, "SDF withdrew from the city.")
+        plain = address.replace("tls://", "tcp://")
+        config.write_text(f'[translate]\npackages_dir = "{packages_dir}"\ncluster = "{plain}"\ncluster_timeout = 1\n',
+                          encoding="utf-8")
+        with pytest.raises(SystemExit) as done:
+            main(["--config", str(config), "translate", text, "--json"])
+        assert done.value.code == 5
+        assert f"cannot reach the translation cluster at {plain}" in capsys.readouterr().err
 
 
 def briefing_of(config: Config) -> dict[str, object]:
