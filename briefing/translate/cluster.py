@@ -31,6 +31,7 @@ it ended four workers.
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 import time
@@ -60,6 +61,15 @@ NO_WORKER_POLL_S = 1.0
 # cluster; in this process only its errors are shown, as the run's own failure says the rest.
 DASK_LOG_LEVEL = logging.ERROR
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+# Dask's nanny starts each worker with MALLOC_TRIM_THRESHOLD_=65536, which also stops glibc
+# raising its mmap threshold as it sees large blocks freed: every buffer of 128 KB or more
+# that CTranslate2 allocates while decoding is then mapped and unmapped each time, and
+# the workers decoded 2.6 times slower than this process (1,000 NTREX sentences: 17-25 s
+# against 6-8 s on local:2, benchmarks/README.md, "On a cluster"). A worker opening the
+# model sets the two thresholds where glibc's own adjustment would take them at most:
+# mmap from 32 MiB (its ceiling on 64-bit), trim at twice that.
+WORKER_MMAP_THRESHOLD = 32 * 1024 * 1024
+WORKER_TRIM_THRESHOLD = 2 * WORKER_MMAP_THRESHOLD
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +118,9 @@ class ClusterDecoder:
             for batch in batches
         ]
         log.info("%d sentences in %d batches to %s", len(sentences), len(batches), self.address)
-        batch_of = {future.key: batch for future, batch in zip(futures, batches, strict=True)}
         decoded: list[Decoded | None] = [None] * len(sentences)
-        for future in self._as_done(futures):
-            batch = batch_of[future.key]
-            for index, output in zip(batch, self._result(future), strict=True):
+        for batch, outputs in zip(batches, self._results(futures), strict=True):
+            for index, output in zip(batch, outputs, strict=True):
                 decoded[index] = output
             progress.advance(len(batch))
         return [d for d in decoded if d is not None]
@@ -125,45 +133,36 @@ class ClusterDecoder:
             self._client.submit(check_model, self._worker_model, workers=[worker], allow_other_workers=True, pure=False)
             for worker in workers
         ]
-        for _ in self._as_done(futures):
+        for _ in self._results(futures):
             pass
         return len(workers)
 
-    def _as_done(self, futures: list[Any]) -> Iterator[Any]:
-        """The futures as they finish; a task's failure raised (a worker's BriefingError as it
-        is, anything else as ClusterError), and ClusterError once the cluster has had no
-        worker for the timeout. What is still out when it stops is cancelled."""
-        wait = _distributed().wait
-        pending, alone_since = set(futures), None
+    def _results(self, futures: list[Any]) -> Iterator[Any]:
+        """Each task's result, in the order given (all were submitted at once: the order they are
+        fetched in does not hold the workers up). A task's failure is raised: a worker's
+        BriefingError as it is, anything else as ClusterError; so is a cluster that has had
+        no worker for the timeout. A result lost with its worker is computed again by Dask,
+        and waited for. Whatever is left when it stops is cancelled."""
+        alone_since, fetched = None, 0
         try:
-            while pending:
-                try:
-                    with self._client.as_current():
-                        done, pending = wait(list(pending), timeout=NO_WORKER_POLL_S, return_when="FIRST_COMPLETED")
-                except TimeoutError:  # nothing finished within the poll: is anyone still working?
-                    alone_since = self._still_has_workers(alone_since)
-                    continue
-                alone_since = None
-                for future in done:
-                    if future.status in ("error", "cancelled"):
-                        raise _failure(future.status, future.exception(), self.address)
-                    if future.status == "finished":
-                        yield future
-                    else:  # "lost": its worker died before the result was fetched; Dask runs it again
-                        pending.add(future)
-        finally:
-            if pending:
-                self._client.cancel(list(pending))
-
-    def _result(self, future: Any) -> Any:
-        """A finished task's result (fetched through the scheduler; if it is lost on the way,
-        Dask computes it again and this waits for that)."""
-        try:
-            return future.result()
+            for future in futures:
+                while True:
+                    try:
+                        result = future.result(timeout=NO_WORKER_POLL_S)
+                        break
+                    except TimeoutError:
+                        if future.status == "error":  # the task's own TimeoutError
+                            raise
+                        alone_since = self._still_has_workers(alone_since)  # not done yet: is anyone working?
+                alone_since, fetched = None, fetched + 1
+                yield result
         except BriefingError:
             raise
         except (Exception, CancelledError) as exc:
-            raise _failure("error", exc, self.address) from exc
+            raise _failure(exc, self.address) from exc
+        finally:
+            if fetched < len(futures):
+                self._client.cancel(futures[fetched:])
 
     def _still_has_workers(self, alone_since: float | None) -> float | None:
         """When the cluster was first seen without a worker (None: it has some)."""
@@ -178,12 +177,10 @@ class ClusterDecoder:
         return alone_since if alone_since is not None else now
 
 
-def _failure(status: str, error: BaseException | None, address: str) -> BriefingError:
-    """A task's failure as the run reports it: the worker's own BriefingError, else ClusterError."""
-    if status != "error" or isinstance(error, CancelledError):  # the scheduler forgot it
+def _failure(error: BaseException, address: str) -> BriefingError:
+    """A task's failure (not a BriefingError of the worker's) as the run reports it."""
+    if isinstance(error, CancelledError):  # the scheduler forgot the task
         return ClusterError(f"the cluster at {address} dropped a batch; was its scheduler restarted?")
-    if isinstance(error, BriefingError):
-        return error
     if isinstance(error, _distributed().scheduler.KilledWorker):
         return ClusterError(
             f"a batch was running on every worker that died under it; the cluster at {address} gave it up "
@@ -303,6 +300,7 @@ def _model_here(worker_model: WorkerModel) -> CTranslate2Model:
             return model
         worker = _distributed().get_worker()
         where = f"worker {worker.address}"
+        _undo_dask_malloc_trim()
         try:
             model = model_at(worker_model.kind, Path(worker_model.folder), compute_type=worker_model.compute_type,
                              threads=worker.state.nthreads)
@@ -316,3 +314,17 @@ def _model_here(worker_model: WorkerModel) -> CTranslate2Model:
             )
         _worker_models[worker_model] = model
         return model
+
+
+def _undo_dask_malloc_trim() -> None:
+    """glibc's large blocks back on its heap in a worker Dask started with MALLOC_TRIM_THRESHOLD_
+    (see WORKER_MMAP_THRESHOLD); nothing elsewhere, nor with another C library."""
+    if "MALLOC_TRIM_THRESHOLD_" not in os.environ:
+        return
+    import ctypes
+
+    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+    if mallopt is not None:
+        m_trim_threshold, m_mmap_threshold = -1, -3  # malloc.h
+        mallopt(m_mmap_threshold, WORKER_MMAP_THRESHOLD)
+        mallopt(m_trim_threshold, WORKER_TRIM_THRESHOLD)
