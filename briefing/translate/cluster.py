@@ -16,7 +16,7 @@ model. ``ClusterDecoder.decode`` is the ``Decoder`` the engine calls; what it do
    worker opens the model once per process from its folder (``translate.cluster_model_dir``,
    else the folder this machine uses), refuses it if its fingerprint is not the run's,
    and decodes the batch exactly as a local run would (``CTranslate2Model.decode``);
-3. puts each batch's English back in input order as it returns.
+3. puts each batch's English back in input order (the progress display advancing with each).
 
 So a sentence is decoded in the same batch, by the same model, with the same settings,
 as in a local run, and comes out the same (CTranslate2 gives the same result for the
@@ -57,9 +57,11 @@ log = logging.getLogger(__name__)
 # ever. One question a second costs the scheduler nothing; the run gives up once the
 # cluster has had no worker for translate.cluster_timeout seconds.
 NO_WORKER_POLL_S = 1.0
-# Dask's own log lines (a worker restarted, a lost connection) are for whoever runs the
-# cluster; in this process only its errors are shown, as the run's own failure says the rest.
-DASK_LOG_LEVEL = logging.ERROR
+# Dask's own log lines (a worker restarted, a heartbeat that found the scheduler gone as a
+# LocalCluster closes, with its traceback) are for whoever runs the cluster: what matters
+# to the run comes back as its tasks' results or as ClusterError. In this process, and in
+# the worker processes of local:N (whose stderr is the run's), they are shown with -vv only.
+DASK_QUIET = logging.CRITICAL + 1
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 # Dask's nanny starts each worker with MALLOC_TRIM_THRESHOLD_=65536, which also stops glibc
 # raising its mmap threshold as it sees large blocks freed: every buffer of 128 KB or more
@@ -197,7 +199,8 @@ def open_cluster(model: CTranslate2Model, cluster: str, *, model_dir: Path | Non
     ours and our key), closed at the end; ClusterError now when the scheduler cannot be
     reached, has no worker or a worker has not the run's model."""
     distributed = _distributed()
-    logging.getLogger("distributed").setLevel(DASK_LOG_LEVEL)
+    dask_level = logging.INFO if log.isEnabledFor(logging.DEBUG) else DASK_QUIET
+    logging.getLogger("distributed").setLevel(dask_level)
     worker_model = WorkerModel(model.kind, str(model_dir or model.root), model.fingerprint, model.compute_type)
     local = None
     try:
@@ -206,7 +209,7 @@ def open_cluster(model: CTranslate2Model, cluster: str, *, model_dir: Path | Non
             # loopback port rather than Dask's 8787, which another cluster may hold.
             local = distributed.LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=DASK_LOG_LEVEL,
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=dask_level,
             )
             client = distributed.Client(local, timeout=timeout, set_as_default=False, direct_to_workers=False)
         else:
@@ -218,7 +221,8 @@ def open_cluster(model: CTranslate2Model, cluster: str, *, model_dir: Path | Non
                 )
             client = distributed.Client(cluster, timeout=timeout, set_as_default=False, direct_to_workers=False,
                                         security=security)
-    except (OSError, TimeoutError, ValueError, TypeError) as exc:  # refused, timed out, TLS refused or not set up
+    # Refused, timed out, TLS refused or not set up; a LocalCluster that could not start (RuntimeError).
+    except (OSError, TimeoutError, ValueError, TypeError, RuntimeError) as exc:
         if local is not None:
             local.close()
         raise ClusterError(f"cannot reach the translation cluster at {cluster} (translate.cluster): {exc}") from exc
