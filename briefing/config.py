@@ -142,9 +142,9 @@ DEFAULT_MIN_CONFIDENCE = -1.0
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int16", "float32")
 
 # Seconds to reach a translation cluster's scheduler and to find a worker there: Dask's
-# own default is 30 s; a scheduler on the local network answers in milliseconds and a
-# LocalCluster's workers start in under a second here (benchmarks/README.md, "On a
-# cluster"), so 10 s is ample and a wrong address fails the run soon.
+# own default is 30 s; a scheduler on the local network answers in milliseconds and
+# local:2's workers start in 1.1-2.3 s on a busy 2-core machine (benchmarks/README.md,
+# "On a cluster"), so 10 s is ample, and a wrong address fails the run soon.
 DEFAULT_CLUSTER_TIMEOUT_S = 10.0
 # Most worker processes ``translate.cluster = "local:N"`` starts: each loads its own copy
 # of the model (a few hundred MB for a Transformer-base), and more processes than cores
