@@ -150,12 +150,10 @@ class ClusterDecoder:
             for future in futures:
                 while True:
                     try:
-                        result = future.result(timeout=NO_WORKER_POLL_S)
+                        result = self._fetch(future)
                         break
-                    except TimeoutError:
-                        if future.status == "error":  # the task's own TimeoutError
-                            raise
-                        alone_since = self._still_has_workers(alone_since)  # not done yet: is anyone working?
+                    except TimeoutError:  # not done yet (or its result was lost): is anyone still working?
+                        alone_since = self._still_has_workers(alone_since)
                 alone_since, fetched = None, fetched + 1
                 yield result
         except BriefingError:
@@ -165,6 +163,17 @@ class ClusterDecoder:
         finally:
             if fetched < len(futures):
                 self._client.cancel(futures[fetched:])
+
+    def _fetch(self, future: Any) -> Any:
+        """The task's result, or TimeoutError after NO_WORKER_POLL_S. It is waited for with
+        ``wait()``, which leaves nothing behind when it times out; ``result(timeout)`` is
+        called only once the task is done, and times out only if the result was lost with
+        its worker in the meantime (Dask then computes it again)."""
+        with self._client.as_current():
+            _distributed().wait([future], timeout=NO_WORKER_POLL_S)
+        if future.status == "error":  # raised as the task raised it
+            return future.result()
+        return future.result(timeout=NO_WORKER_POLL_S)
 
     def _still_has_workers(self, alone_since: float | None) -> float | None:
         """When the cluster was first seen without a worker (None: it has some)."""
@@ -227,6 +236,7 @@ def open_cluster(model: CTranslate2Model, cluster: str, *, model_dir: Path | Non
             local.close()
         raise ClusterError(f"cannot reach the translation cluster at {cluster} (translate.cluster): {exc}") from exc
     address = str(client.scheduler.address)
+    client.loop.asyncio_loop.set_exception_handler(_dask_loop_error)
     try:
         try:
             client.wait_for_workers(1, timeout=timeout)
@@ -243,6 +253,14 @@ def open_cluster(model: CTranslate2Model, cluster: str, *, model_dir: Path | Non
         client.close()
         if local is not None:
             local.close()
+
+
+def _dask_loop_error(loop: Any, context: dict[str, Any]) -> None:
+    """What Dask's event loop leaves unhandled goes to the log (-vv), not to the terminal as
+    a traceback: a fetch that timed out leaves a waiter that raises Dask's AllExit when
+    its task is cancelled (the run failing, or the client closing), and a closing
+    LocalCluster may find a connection gone. What matters to the run is a ClusterError."""
+    log.debug("Dask's event loop: %s", context.get("message"), exc_info=context.get("exception"))
 
 
 def _distributed() -> Any:

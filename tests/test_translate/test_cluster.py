@@ -62,7 +62,9 @@ def scheduler_address(path: Path) -> str:
 
 
 @contextmanager
-def dask_processes(folder: Path, workers: int, *options: str) -> Iterator[tuple[str, object]]:
+def dask_processes(folder: Path, workers: int, *options: str, worker_options: tuple[str, ...] = ()) -> Iterator[
+    tuple[str, object]
+]:
     """``dask scheduler`` and ``dask worker --nworkers N`` on 127.0.0.1, separate processes,
     with Dask's own ``options`` (TLS); (its address, a client of the test's own to watch it)."""
     address_file = folder / "scheduler.json"
@@ -73,7 +75,8 @@ def dask_processes(folder: Path, workers: int, *options: str) -> Iterator[tuple[
         address = scheduler_address(address_file)
         started.append(subprocess.Popen([*dask, "worker", "--scheduler-file", str(address_file), "--nworkers",
                                          str(workers), "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard",
-                                         *options, "--local-directory", str(folder)], stderr=subprocess.DEVNULL, cwd=folder))
+                                         *options, *worker_options, "--local-directory", str(folder)],
+                                        stderr=subprocess.DEVNULL, cwd=folder))
         security = None
         if options:
             security = distributed.security.Security(
@@ -83,7 +86,7 @@ def dask_processes(folder: Path, workers: int, *options: str) -> Iterator[tuple[
         client = distributed.Client(address, timeout=30, set_as_default=False, security=security)
         client.wait_for_workers(workers, timeout=60)
         yield address, client
-        client.shutdown()  # the scheduler, and through it the workers and their nannies
+        client.shutdown()  # the scheduler, and through it the workers (and their nannies)
     finally:
         for process in started:
             try:
@@ -249,6 +252,24 @@ def test_a_worker_killed_mid_run_costs_nothing_but_time(
     client.wait_for_workers(2, timeout=60)  # type: ignore[attr-defined]
     now = client.run(os.getpid)  # type: ignore[attr-defined]
     assert killer.killed[0] not in now and pids[killer.killed[0]] not in now.values()
+
+
+def test_a_run_whose_last_worker_dies_fails_and_publishes_nothing(packages_dir: Path, tmp_path: Path) -> None:
+    """No nanny to start another: the cluster is left with no worker, and the run gives up after cluster_timeout."""
+    folder = tmp_path / "dask"
+    folder.mkdir()
+    with dask_processes(folder, 1, worker_options=("--no-nanny",)) as (address, client):
+        killer = KillAWorkerAtTheFirstBatch(client, client.run(os.getpid))  # type: ignore[attr-defined]
+        config = setup(tmp_path, "lost", packages_dir, cluster=address, cluster_timeout=1)
+        with reporting(killer), pytest.raises(ClusterError, match=f"^the cluster at {address} has had no worker for 1 s"):
+            run_briefing(config, date=DATE)
+    assert killer.killed is not None
+    assert not (config.out_dir / DATE.isoformat()).exists()
+    assert config.database is not None
+    with sqlite3.connect(config.database) as db:  # the articles are still new; the run says why it failed
+        assert db.execute("SELECT count(*) FROM briefing_articles").fetchone() == (0,)
+        [(outcome,)] = db.execute("SELECT outcome FROM runs").fetchall()
+    assert outcome.startswith(f"failed: the cluster at {address} has had no worker")
 
 
 def free_port() -> int:
