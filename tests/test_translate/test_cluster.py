@@ -272,6 +272,41 @@ def test_a_run_whose_last_worker_dies_fails_and_publishes_nothing(packages_dir: 
     assert outcome.startswith(f"failed: the cluster at {address} has had no worker")
 
 
+class KillALocalWorkerAtTheFirstBatch:
+    """The same, for local:N, whose cluster the run starts itself: its worker processes are
+    this process's own children started by multiprocessing (the ``dask worker`` processes of
+    the module's cluster are started with ``-m dask``, and their workers are grandchildren)."""
+
+    def __init__(self) -> None:
+        self.killed: int | None = None
+
+    def stage(self, name: str, total: int | None) -> None:
+        pass
+
+    def advance(self, steps: int) -> None:
+        import psutil  # Dask's own dependency
+
+        if self.killed is None:
+            workers = [c for c in psutil.Process().children() if "spawn_main" in " ".join(c.cmdline())]
+            assert len(workers) == 2
+            self.killed = workers[0].pid
+            os.kill(self.killed, signal.SIGKILL)
+
+    def close(self) -> None:
+        pass
+
+
+def test_local_2_with_a_worker_killed_mid_run_makes_the_same_briefing(
+    local_run: dict[str, object], packages_dir: Path, tmp_path: Path,
+) -> None:
+    """The run's own cluster restarts the worker, on a new port its network guard lets through."""
+    killer = KillALocalWorkerAtTheFirstBatch()
+    with reporting(killer):
+        on_cluster = briefing_of(setup(tmp_path, "local-2-killed", packages_dir, cluster="local:2"))
+    assert killer.killed is not None
+    assert on_cluster == local_run
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
