@@ -1,4 +1,5 @@
-"""The run's parts, made from the ``Config``: the model, the translation engine, the date.
+"""The run's parts, made from the ``Config``: the model (on a cluster, if one is configured),
+the translation engine, the date.
 
 Kept apart from ``pipeline`` so a command that needs only one of them (``briefing
 translate``) or none (``briefing status``) loads nothing more.
@@ -9,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from briefing.config import Config, database_path, models_path
+from briefing.config import Config, cluster_workers, database_path, models_path
 from briefing.types import (
     Article,
     Briefing,
@@ -44,6 +46,7 @@ __all__ = [
     "plan_briefing",
     "select_featured",
     "translate_text",
+    "translation_workers",
     "utc_now",
 ]
 
@@ -73,6 +76,28 @@ def open_decoder(config: Config) -> Decoder:
         compute_type=config.compute_type,
         threads=config.threads,
     )
+
+
+@contextmanager
+def translation_workers(config: Config, decoder: Decoder) -> Iterator[Decoder]:
+    """``decoder`` itself; with ``translate.cluster``, a decoder on that cluster, connected now
+    (ClusterError if it cannot be: before the run writes anything), whose own connections
+    the run's network guard lets through (``offline.allowing``), closed at the end."""
+    if not config.cluster:
+        yield decoder
+        return
+    from briefing.errors import ClusterError
+    from briefing.offline import allowing
+    from briefing.translate.cluster import open_cluster
+    from briefing.translate.ctranslate import CTranslate2Model
+
+    if not isinstance(decoder, CTranslate2Model):
+        raise ClusterError(f"translate.cluster: {decoder.name} is not an installed model a worker can open")
+    ca, cert, key = config.cluster_tls_ca, config.cluster_tls_cert, config.cluster_tls_key
+    with open_cluster(decoder, config.cluster, model_dir=config.cluster_model_dir, timeout=config.cluster_timeout,
+                      workers=cluster_workers(config.cluster), tls=(ca, cert, key) if ca and cert and key else None,
+                      ) as on_cluster, allowing(on_cluster.peer):
+        yield on_cluster
 
 
 def build_engine(config: Config, decoder: Decoder, connection: sqlite3.Connection | None) -> TranslationEngine:
@@ -226,13 +251,13 @@ def translate_text(config: Config, text: str, *, decoder: Decoder | None = None)
     from briefing.arabic import split_sentences
     from briefing.store import open_database
 
-    decoder = decoder or open_decoder(config)
-    connection = open_database(database_path(config)) if config.memory else None
-    try:
-        engine = build_engine(config, decoder, connection)
-        sentences = split_sentences(text)
-        translations = engine.translate(sentences)
-        return [translations[s] for s in sentences]
-    finally:
-        if connection is not None:
-            connection.close()
+    with translation_workers(config, decoder or open_decoder(config)) as decoding:
+        connection = open_database(database_path(config)) if config.memory else None
+        try:
+            engine = build_engine(config, decoding, connection)
+            sentences = split_sentences(text)
+            translations = engine.translate(sentences)
+            return [translations[s] for s in sentences]
+        finally:
+            if connection is not None:
+                connection.close()

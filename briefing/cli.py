@@ -8,8 +8,9 @@ Exit codes (scripts rely on them):
     2  usage error (unknown command or flag, bad value)
     3  configuration error (bad config file or value, missing input folder)
     4  no translation model installed (nothing was written)
-    5  the run failed: translation, rendering, the record (a full disk), or an internal
-       error; nothing was written
+    5  the run failed: translation (a translation cluster that cannot be reached, has no
+       worker, or a worker without the run's model included), rendering, the record (a
+       full disk), or an internal error; nothing was written
     6  a model package could not be installed
     7  another run is in progress (waited store.lock_wait seconds)
     8  the date already has a briefing and new articles wait (use --force to rebuild it)

@@ -75,6 +75,13 @@ in the working directory; ``briefing.toml`` in the user config directory
     starter_glossary = true       # use the glossary shipped with briefing
     memory = true                 # remember translations; a sentence is decoded once per model
     min_confidence = -1.0         # flag sentences whose mean token log-probability is lower
+    cluster = ""                  # decode on a Dask cluster: "local:2" (2 worker processes here) or
+                                  # "tcp://host:8786" (a running scheduler); "" = in this process
+    cluster_model_dir = ""        # the model's folder on the workers; "" = the same folder as here
+    cluster_timeout = 10          # seconds to reach the scheduler and find a worker
+    cluster_tls_ca = ""           # tls:// only: the CA certificate the scheduler's and workers' are signed by,
+    cluster_tls_cert = ""         # this machine's certificate (signed by that CA)
+    cluster_tls_key = ""          # and its private key
 
     [schedule]
     time = "07:00"                # when `briefing schedule` runs the job, in output.timezone
@@ -110,6 +117,7 @@ __all__ = [
     "Config",
     "Source",
     "available_cores",
+    "cluster_workers",
     "database_path",
     "find_config_file",
     "load_config",
@@ -139,6 +147,16 @@ DEFAULT_LOCK_WAIT_S = 600.0
 DEFAULT_MIN_CONFIDENCE = -1.0
 
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int16", "float32")
+
+# Seconds to reach a translation cluster's scheduler and to find a worker there: Dask's
+# own default is 30 s; a scheduler on the local network answers in milliseconds and
+# local:2's workers start in 1.1-2.3 s on a busy 2-core machine (benchmarks/README.md,
+# "On a cluster"), so 10 s is ample, and a wrong address fails the run soon.
+DEFAULT_CLUSTER_TIMEOUT_S = 10.0
+# Most worker processes ``translate.cluster = "local:N"`` starts: each loads its own copy
+# of the model (a few hundred MB for a Transformer-base), and more processes than cores
+# decode no faster; 64 is a large single machine.
+MAX_LOCAL_WORKERS = 64
 
 # Every output format (``render.RENDERERS``), written by default.
 DEFAULT_FORMATS = ("markdown", "pdf", "html")
@@ -231,6 +249,18 @@ class Config:
     starter_glossary: bool = True
     memory: bool = True
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    cluster: str = ""
+    """Where the model decodes: "" in this process; "local:N" N worker processes started here;
+    "tcp://host:port" or "tls://host:port" the Dask scheduler of a running cluster."""
+    cluster_model_dir: Path | None = None
+    """The model's folder on the cluster's workers; None: the folder this machine uses."""
+    cluster_timeout: float = DEFAULT_CLUSTER_TIMEOUT_S
+    cluster_tls_ca: Path | None = None
+    """For a tls:// scheduler: the CA certificate the cluster's certificates are signed by."""
+    cluster_tls_cert: Path | None = None
+    """For a tls:// scheduler: this machine's certificate, signed by that CA."""
+    cluster_tls_key: Path | None = None
+    """For a tls:// scheduler: the private key of ``cluster_tls_cert``."""
     database: Path | None = None
     lock_wait: float = DEFAULT_LOCK_WAIT_S
     schedule_time: str = "07:00"
@@ -270,6 +300,9 @@ class Config:
                 raise ConfigError(f"output.timezone: unknown time zone {self.timezone!r}") from None
         if self.compute_type not in COMPUTE_TYPES:
             raise ConfigError(f"translate.compute_type: must be one of {', '.join(COMPUTE_TYPES)}")
+        if self.cluster:
+            _check_cluster(self.cluster)
+        self._validate_cluster_tls()
         if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", self.schedule_time):
             raise ConfigError(f"schedule.time: {self.schedule_time!r} is not a time like 07:00")
         if plain_days_of_week(self.schedule_days) is None:
@@ -344,6 +377,23 @@ class Config:
 
             starter_places().extended(self.places)  # raises ConfigError for a `within` not known
 
+    def _validate_cluster_tls(self) -> None:
+        """A tls:// scheduler needs the three files, and they mean nothing without one."""
+        files = {"cluster_tls_ca": self.cluster_tls_ca, "cluster_tls_cert": self.cluster_tls_cert,
+                 "cluster_tls_key": self.cluster_tls_key}
+        if not self.cluster.startswith("tls://"):
+            given = [name for name, path in files.items() if path is not None]
+            if given:
+                raise ConfigError(f"translate.{given[0]}: only for a tls:// translate.cluster (it is {self.cluster!r})")
+            return
+        for name, path in files.items():
+            if path is None:
+                raise ConfigError(
+                    f"translate.{name}: a tls:// cluster needs cluster_tls_ca, cluster_tls_cert and cluster_tls_key"
+                )
+            if not path.is_file():
+                raise ConfigError(f"translate.{name}: no such file: {path}")
+
     def _validate_formats(self) -> None:
         from briefing.render import RENDERERS
 
@@ -391,6 +441,38 @@ def plain_days_of_week(text: str) -> frozenset[int] | None:
             return None
         days.update(range(first, last + 1))
     return frozenset(days)
+
+
+def cluster_workers(cluster: str) -> int | None:
+    """N of ``"local:N"``; None for a scheduler's address."""
+    kind, _, count = cluster.partition(":")
+    return int(count) if kind == "local" and count.isdigit() else None
+
+
+def _check_cluster(cluster: str) -> None:
+    """``local:N`` or a Dask scheduler's ``tcp://host:port`` (``tls://``); Dask installed."""
+    from urllib.parse import urlsplit
+
+    example = '"local:2", or a scheduler\'s address such as "tcp://10.0.0.5:8786"'
+    workers = cluster_workers(cluster)
+    if cluster.startswith("local:"):
+        if workers is None or not 1 <= workers <= MAX_LOCAL_WORKERS:
+            raise ConfigError(f"translate.cluster: {cluster!r}: local:N takes N from 1 to {MAX_LOCAL_WORKERS}")
+    else:
+        try:
+            parts = urlsplit(cluster)
+            valid = parts.scheme in ("tcp", "tls") and bool(parts.hostname) and bool(parts.port)
+        except ValueError:  # a port out of range or not a number
+            valid = False
+        if not valid or parts.path.strip("/") or parts.query:
+            raise ConfigError(f"translate.cluster: {cluster!r} is not {example}")
+    import importlib.util
+
+    if importlib.util.find_spec("distributed") is None:
+        raise ConfigError(
+            "translate.cluster: Dask is not installed; install briefing with its cluster extra "
+            "(pip install 'briefing[cluster]'), or leave translate.cluster empty"
+        )
 
 
 def _either(names: Iterable[str]) -> str:
@@ -464,6 +546,7 @@ _RANGES: dict[str, _Range] = {
     "max_words": _Range(0, 100_000, "0 (no limit) to 100000"),
     "threads": _Range(0, available_cores, "0 (all cores) to {high} (the cores of this machine)"),
     "min_confidence": _Range(-100, 0, "a mean log-probability, from -100 to 0"),
+    "cluster_timeout": _Range(0, 300, "seconds, more than 0 and at most 300", low_open=True),
     "lock_wait": _Range(0, 86_400, "seconds, 0 to 86400 (a day)"),
     "misfire_grace": _Range(1, 86_400, "seconds, 1 to 86400 (a day)"),
 }
@@ -490,6 +573,12 @@ _KEYS: dict[str, tuple[str, type]] = {
     "translate.starter_glossary": ("starter_glossary", bool),
     "translate.memory": ("memory", bool),
     "translate.min_confidence": ("min_confidence", float),
+    "translate.cluster": ("cluster", str),
+    "translate.cluster_model_dir": ("cluster_model_dir", Path),
+    "translate.cluster_timeout": ("cluster_timeout", float),
+    "translate.cluster_tls_ca": ("cluster_tls_ca", Path),
+    "translate.cluster_tls_cert": ("cluster_tls_cert", Path),
+    "translate.cluster_tls_key": ("cluster_tls_key", Path),
     "store.path": ("database", Path),
     "store.lock_wait": ("lock_wait", float),
     "schedule.time": ("schedule_time", str),
@@ -513,7 +602,10 @@ _KEYS: dict[str, tuple[str, type]] = {
 }
 
 
-_OPTIONAL = {"argos_packages_dir", "models_dir", "templates_dir", "glossary", "database"}
+_OPTIONAL = {
+    "argos_packages_dir", "models_dir", "templates_dir", "glossary", "database", "cluster_model_dir", "cluster_tls_ca",
+    "cluster_tls_cert", "cluster_tls_key",
+}
 _FIELD_KEYS = {name: dotted for dotted, (name, _) in _KEYS.items()}
 _TABLES = frozenset(dotted.partition(".")[0] for dotted in _KEYS) | {"sources", "topics", "outlets", "actors", "places"}
 # A configuration file is a few KB; this bounds what is read if the path is wrong.

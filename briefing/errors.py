@@ -4,7 +4,8 @@
      ├── ConfigError              a configuration file or value is wrong
      ├── IngestError              one input item could not be read (reported per item, the run goes on)
      ├── TranslationError         the translation stage failed
-     │    └── ModelNotInstalledError   no Argos package for the language pair is installed
+     │    ├── ModelNotInstalledError   no Argos package for the language pair is installed
+     │    └── ClusterError             the translation cluster cannot be reached, or a worker cannot decode
      ├── RenderError              a briefing file could not be written
      ├── OfflineError             something tried to connect while the briefing was being made
      ├── StoreError               the database cannot be opened or is too new
@@ -21,6 +22,7 @@ from __future__ import annotations
 __all__ = [
     "AlreadyPublishedError",
     "BriefingError",
+    "ClusterError",
     "ConfigError",
     "IngestError",
     "LockedError",
@@ -51,6 +53,11 @@ class TranslationError(BriefingError):
 
 class ModelNotInstalledError(TranslationError):
     """No Argos package for the configured language pair is installed."""
+
+
+class ClusterError(TranslationError):
+    """The translation cluster (``translate.cluster``) cannot be reached or has no worker, a
+    worker's model is not the run's, or the cluster lost a batch too often."""
 
 
 class RenderError(BriefingError):

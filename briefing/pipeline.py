@@ -2,9 +2,10 @@
 
 ``run_briefing`` makes the briefing for one date:
 
-1. find the translation model (fail before reading or writing anything if there is none);
-   then take the run lock, open the record, and settle what an interrupted run left
-   (``publish.reconcile``);
+1. find the translation model (fail before reading or writing anything if there is none),
+   and with ``translate.cluster`` connect to the cluster and check each worker has that
+   model (fail there too); then take the run lock, open the record, and settle what an
+   interrupted run left (``publish.reconcile``);
 2. read the articles from every source (``ingest.sources``: folders, feeds and pages,
    whose articles are kept in the record at once), and choose the ones this briefing
    covers (by default: not yet in a published briefing);
@@ -19,7 +20,8 @@
    renamed into place, and the articles (and the stories, for tracking) marked as
    published once they are (``publish.publish``); then ``OUT/index.html``.
 
-Stages 3 to 7 run with the network refused (``offline.no_network``).
+Stages 3 to 7 run with the network refused (``offline.no_network``), but for the
+configured translation cluster's own addresses.
 """
 
 from __future__ import annotations
@@ -33,7 +35,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from briefing import progress
-from briefing.assemble import REPEAT_DAYS, Clock, briefing_date, build_engine, open_decoder, plan_briefing, utc_now
+from briefing.assemble import (
+    REPEAT_DAYS,
+    Clock,
+    briefing_date,
+    build_engine,
+    open_decoder,
+    plan_briefing,
+    translation_workers,
+    utc_now,
+)
 from briefing.config import Config, database_path
 from briefing.errors import AlreadyPublishedError, BriefingError, StoreError
 from briefing.ingest.sources import gather_articles
@@ -75,8 +86,14 @@ def run_briefing(
     templates_dir = find_templates_dir(config.templates_dir)
     if choice.dry_run:
         return _dry_run(config, date, choice)
-    # 1. The model, before anything is read or written; the lock; the record.
-    decoder = decoder or open_decoder(config)
+    # 1. The model (and the cluster), before anything is read or written; the lock; the record.
+    with translation_workers(config, decoder or open_decoder(config)) as decoding:
+        return _locked(config, date, decoding, templates_dir, choice, checkpoint)
+
+
+def _locked(
+    config: Config, date: dt.date, decoder: Decoder, templates_dir: Path, choice: ArticleChoice, checkpoint: Checkpoint,
+) -> RunReport:
     database = database_path(config)
     with run_lock(database.with_suffix(".lock"), config.lock_wait):
         connection = open_database(database)

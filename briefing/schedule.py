@@ -162,7 +162,8 @@ def start_line(config: Config, model: str, next_run: dt.datetime | None) -> str:
     zone = config.timezone or "this machine's time zone"
     return (
         f"briefing schedule: next run {when} (at {config.schedule_time}, days {config.schedule_days}, {zone}); "
-        f"sources: {sources}; model: {model}; briefings into {config.out_dir}"
+        f"sources: {sources}; model: {model}{f' on {config.cluster}' if config.cluster else ''}; "
+        f"briefings into {config.out_dir}"
     )
 
 

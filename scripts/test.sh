@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install briefing with its test extra into .venv and run the whole test suite.
+# Install briefing with its test and cluster extras into .venv and run the whole test suite.
 # Needs python3 >= 3.11; installs poppler-utils (pdftotext, pdffonts) and Debian's Chromium with
 # its driver (/usr/bin/chromium, /usr/bin/chromedriver: tests/test_browser.py) with apt-get when missing.
 set -euo pipefail
@@ -26,7 +26,8 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 # The pip that comes with the Python, not upgraded: what a user has (pyproject.toml lists
 # every package, lxml_html_clean included, so an old pip installs a working set too).
-.venv/bin/python -m pip install -q -e '.[test]'
+# The cluster extra too: tests/test_translate/test_cluster.py runs real Dask workers.
+.venv/bin/python -m pip install -q -e '.[test,cluster]'
 .venv/bin/python -m mypy  # strict, on briefing/ (pyproject.toml)
 .venv/bin/python -m ruff check -q briefing tests benchmarks scripts
 exec .venv/bin/python -m pytest "$@"

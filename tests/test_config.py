@@ -28,6 +28,30 @@ def test_toml_values_and_flag_overrides(tmp_path: Path) -> None:
     )
 
 
+def test_a_translation_cluster_and_the_models_folder_on_its_workers(tmp_path: Path) -> None:
+    path = tmp_path / "briefing.toml"
+    for name in ("ca.pem", "me.pem", "me-key.pem"):
+        (tmp_path / name).write_text("")
+    path.write_text('[translate]\ncluster = "tls://scheduler.lan:8786"\ncluster_model_dir = "models/argos"\n'
+                    'cluster_timeout = 2.5\ncluster_tls_ca = "ca.pem"\ncluster_tls_cert = "me.pem"\n'
+                    'cluster_tls_key = "me-key.pem"\n', encoding="utf-8")
+    config = load_config(path)
+    assert (config.cluster, config.cluster_model_dir, config.cluster_timeout) == (
+        "tls://scheduler.lan:8786", tmp_path / "models" / "argos", 2.5,
+    )
+    assert (config.cluster_tls_ca, config.cluster_tls_cert, config.cluster_tls_key) == (
+        tmp_path / "ca.pem", tmp_path / "me.pem", tmp_path / "me-key.pem",
+    )
+    with pytest.raises(ConfigError, match="translate.cluster_tls_key: no such file: /nowhere/key.pem"):
+        config.replace(cluster_tls_key=Path("/nowhere/key.pem"))
+    with pytest.raises(ConfigError, match="translate.cluster_tls_ca: a tls:// cluster needs cluster_tls_ca, "):
+        Config(cluster="tls://scheduler.lan:8786").validate()
+    with pytest.raises(ConfigError, match=r"translate.cluster_tls_ca: only for a tls:// translate.cluster \(it is 'local:2'\)"):
+        config.replace(cluster="local:2")
+    assert (Config().cluster, Config().cluster_model_dir, Config().cluster_timeout) == ("", None, 10.0)  # in this process
+    assert load_config(None, cluster="local:2").cluster == "local:2"
+
+
 def test_config_file_search_order(tmp_path: Path) -> None:
     cwd, user = tmp_path / "cwd", tmp_path / "user"
     cwd.mkdir()
@@ -55,6 +79,15 @@ def test_config_file_search_order(tmp_path: Path) -> None:
         ('[[sources]]\nfeeds = "https://x.org/"\n', "sources[1]: unknown key 'feeds'"),
         ('[sources]\nfeed = "https://x.org/"\n', "sources: write each source as a [[sources]] table"),
         ("[stories]\nfeatured = -1\n", "stories.featured: 0 to 1000, not -1"),
+        ('[translate]\ncluster = "local:0"\n', "translate.cluster: 'local:0': local:N takes N from 1 to 64"),
+        ('[translate]\ncluster = "local:two"\n', "translate.cluster: 'local:two': local:N takes N from 1 to 64"),
+        ('[translate]\ncluster = "localhost:8786"\n',
+         "translate.cluster: 'localhost:8786' is not \"local:2\", or a scheduler's address such as \"tcp://10.0.0.5:8786\""),
+        ('[translate]\ncluster = "tcp://10.0.0.5"\n', "translate.cluster: 'tcp://10.0.0.5' is not \"local:2\""),
+        ('[translate]\ncluster = "tcp://10.0.0.5:99999"\n', "translate.cluster: 'tcp://10.0.0.5:99999' is not"),
+        ('[translate]\ncluster = "http://10.0.0.5:8786"\n', "translate.cluster: 'http://10.0.0.5:8786' is not"),
+        ("[translate]\ncluster_timeout = 0\n", "translate.cluster_timeout: seconds, more than 0 and at most 300, not 0.0"),
+        ('[translate]\ncluster_model_dir = 3\n', "translate.cluster_model_dir: expected a path string, got 3"),
     ],
 )
 def test_wrong_values_name_their_key(tmp_path: Path, toml: str, message: str) -> None:

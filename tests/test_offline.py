@@ -17,7 +17,7 @@ import pytest
 
 from briefing.config import Config, Source
 from briefing.errors import OfflineError
-from briefing.offline import no_network
+from briefing.offline import allowing, no_network
 from briefing.pipeline import run_briefing
 from briefing.translate import ArgosModel, Decoded
 from tests.httpserver import TestServer, respond, serve
@@ -50,6 +50,21 @@ class PhoningHome:
     def decode(self, sentences: list[str], *, repetition_penalty: float = 1.0) -> list[Decoded]:
         urllib.request.urlopen(self.url, timeout=2)  # must never get there
         return self.model.decode(sentences, repetition_penalty=repetition_penalty)
+
+
+def test_a_translation_clusters_address_is_the_one_let_through() -> None:
+    """translate.cluster: the run talks to its scheduler (here a server at one port of
+    127.0.0.1, ``offline.allowing``) and to no one else, not even that port by another name."""
+    with serve({"/ok": respond(b"ok", "text/plain")}) as scheduler, serve({}) as witness:
+        port = scheduler.server_address[1]
+        with no_network(), allowing(lambda host, peer_port: host == "127.0.0.1" and peer_port == port):
+            assert urllib.request.urlopen(scheduler.url("/ok"), timeout=5).read() == b"ok"
+            for elsewhere in (witness.url("/"), f"http://localhost:{port}/ok"):
+                with pytest.raises(OfflineError):
+                    urllib.request.urlopen(elsewhere, timeout=5)
+        with no_network(), pytest.raises(OfflineError):  # the cluster closed: its address is refused again
+            urllib.request.urlopen(scheduler.url("/ok"), timeout=5)
+        assert (scheduler.paths(), witness.paths()) == (["/ok"], [])
 
 
 def test_a_connection_attempted_during_translation_fails_the_run_and_reaches_no_one(

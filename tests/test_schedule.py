@@ -10,7 +10,7 @@ import pytest
 
 from briefing.config import Config, load_config
 from briefing.errors import ConfigError
-from briefing.schedule import build_scheduler, missed_run_time, next_run_time
+from briefing.schedule import build_scheduler, missed_run_time, next_run_time, start_line
 
 UTC = dt.UTC
 
@@ -191,3 +191,11 @@ def test_a_scheduled_run_that_hits_an_internal_error_logs_one_line_and_the_sched
     assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
         "scheduled run failed: internal error: ZeroDivisionError: division by zero"
     ]
+
+
+def test_the_start_line_names_the_translation_cluster() -> None:
+    line = start_line(Config(cluster="tcp://10.0.0.5:8786", timezone="UTC"), "translate-ar_en 1.9", None)
+    assert line == (
+        "briefing schedule: next run none (at 07:00, days *, UTC); sources: folder seeds; "
+        "model: translate-ar_en 1.9 on tcp://10.0.0.5:8786; briefings into out"
+    )

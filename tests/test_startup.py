@@ -18,7 +18,8 @@ import pytest
 
 from tests.conftest import REPO
 
-HEAVY = ("numpy", "scipy", "jinja2", "ctranslate2", "argostranslate", "weasyprint", "httpx", "trafilatura", "lxml")
+HEAVY = ("numpy", "scipy", "jinja2", "ctranslate2", "argostranslate", "weasyprint", "httpx", "trafilatura", "lxml",
+         "dask", "distributed")
 
 # Runs the CLI in this fresh interpreter and prints, as JSON, what it opened under
 # sys.argv[1], which heavy libraries it imported, and the command's own stdout.
@@ -100,6 +101,7 @@ def test_a_run_with_nothing_new_opens_no_file_of_the_inbox(tmp_path: Path, seeds
     age(seeds_dir)
     settle()
     first = drive("--config", config, "generate", "--date", "2026-11-22", "--json", watched=seeds_dir)
+    assert not {"dask", "distributed"} & set(first["heavy"])  # translate.cluster = "": decoded here, Dask not loaded
     assert sorted(Path(p).name for p in set(first["opened"])) == [
         "000_95590521fceed790.txt", "001_067d577040979a17.txt", "metadata.toml",
     ]

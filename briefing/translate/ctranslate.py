@@ -87,6 +87,9 @@ def equal_length_batches(tokenized: list[list[str]], size: int = BATCH_SENTENCES
 class CTranslate2Model:
     """A CTranslate2 model behind the engine's ``Decoder`` protocol; subclasses give the tokens."""
 
+    kind = ""
+    """Its kind in ``models.MODEL_KINDS`` ("argos", "folder"): with ``root``, how a cluster's worker opens it."""
+
     def __init__(self, *, compute_type: str = "int8", threads: int = 0) -> None:
         self._compute_type = compute_type
         self._threads = threads
@@ -103,6 +106,15 @@ class CTranslate2Model:
     def model_dir(self) -> Path:
         """The CTranslate2 model folder (``model.bin``, ``config.json``, vocabularies)."""
         raise NotImplementedError
+
+    @property
+    def root(self) -> Path:
+        """The model's own folder (the package's, the folder model's), ``model_dir``'s parent."""
+        return self.model_dir.parent
+
+    @property
+    def compute_type(self) -> str:
+        return self._compute_type
 
     def encode(self, text: str) -> list[str]:
         raise NotImplementedError
@@ -154,14 +166,21 @@ class CTranslate2Model:
         """
         if not sentences:
             return []
+        tokenized, cut = self._tokenized(sentences)
+        decoded = self._decode_tokens(tokenized, repetition_penalty)
+        return [dataclasses.replace(d, truncated=True) if c else d for d, c in zip(decoded, cut, strict=True)]
+
+    def batches(self, sentences: list[str]) -> list[list[int]]:
+        """Indices of ``sentences`` in the batches ``decode`` makes of them (how a cluster splits the work)."""
+        return equal_length_batches(self._tokenized(sentences)[0])
+
+    def _tokenized(self, sentences: list[str]) -> tuple[list[list[str]], list[bool]]:
+        """Each sentence's tokens, cut to the model's input limit, and whether it was cut."""
         if any(not s.strip() for s in sentences):
             raise TranslationError("cannot translate an empty sentence")
         tokenized = [self.encode(sentence) for sentence in sentences]
         longest = self.limits.max_input
-        cut = [len(tokens) > longest for tokens in tokenized]
-        tokenized = [tokens[:longest] for tokens in tokenized]
-        decoded = self._decode_tokens(tokenized, repetition_penalty)
-        return [dataclasses.replace(d, truncated=True) if c else d for d, c in zip(decoded, cut, strict=True)]
+        return [tokens[:longest] for tokens in tokenized], [len(tokens) > longest for tokens in tokenized]
 
     def _decode_tokens(self, tokenized: list[list[str]], repetition_penalty: float) -> list[Decoded]:
         """Decode in batches of equal source length (no padding), results in input order."""

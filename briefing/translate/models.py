@@ -17,7 +17,7 @@ from pathlib import Path
 from briefing.errors import ModelNotInstalledError
 from briefing.translate.ctranslate import CTranslate2Model
 
-__all__ = ["MODEL_KINDS", "InstalledModel", "installed_models", "open_model"]
+__all__ = ["MODEL_KINDS", "InstalledModel", "installed_models", "model_at", "open_model"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +115,29 @@ def open_model(
             f"translate.model: {name!r} translates {model.from_code}->{model.to_code}, not {from_code}->{to_code}"
         )
     return model.opener(compute_type, threads)
+
+
+def model_at(kind: str, folder: Path, *, compute_type: str = "int8", threads: int = 0) -> CTranslate2Model:
+    """The model of ``kind`` ("argos", "folder") in ``folder`` (``model.root``): how a
+    cluster's worker opens the run's model. ModelNotInstalledError when it is not there."""
+    from briefing.errors import PackageInstallError
+
+    try:
+        if kind == "argos":
+            from briefing.translate.argos import ArgosModel
+            from briefing.translate.packages import argos_package_module
+
+            if not (folder / "metadata.json").is_file():
+                raise ModelNotInstalledError(f"no Argos package in {folder} (no metadata.json)")
+            package = argos_package_module(None).Package(folder)
+            return ArgosModel(package, compute_type=compute_type, threads=threads)
+        if kind == "folder":
+            from briefing.translate.folder import FolderModel, read_model_info
+
+            return FolderModel(read_model_info(folder), compute_type=compute_type, threads=threads)
+    except (OSError, ValueError, PackageInstallError) as exc:
+        raise ModelNotInstalledError(f"no readable {kind} model in {folder}: {exc}") from exc
+    raise ModelNotInstalledError(f"unknown model kind {kind!r} (known: {', '.join(MODEL_KINDS)})")
 
 
 def _open(kind: Callable[..., CTranslate2Model], description: object, compute_type: str, threads: int) -> CTranslate2Model:
