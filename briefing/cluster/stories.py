@@ -91,9 +91,10 @@ def group_by_scores(
     """Groups of ``range(count)`` by average linkage over pair ``scores`` (a pair not scored
     counts 0): pairs are taken best first from ``link`` up, and two groups merge when the
     mean score over all their cross pairs is at least ``merge`` and their dates are within
-    the window, unless every cross pair scored is one of ``apart`` (pairs known to be two
-    events: two reports of an accident whose places are apart, each told twice, are two
-    stories however alike the four reports read). ``must_link`` pairs are joined first."""
+    the window, unless that mean is under ``link`` and every cross pair scored is one of
+    ``apart`` (pairs whose places are apart: two accidents in two towns, each told twice, are
+    two stories however alike the four reports read; a pair scored over ``link`` on all its
+    evidence stays one). ``must_link`` pairs are joined first."""
     parent = list(range(count))
     members: dict[int, list[int]] = {i: [i] for i in range(count)}
     between: dict[int, dict[int, float]] = {i: {} for i in range(count)}
@@ -151,10 +152,9 @@ def group_by_scores(
         ra, rb = root(a), root(b)
         if ra == rb or not within(ra, rb):
             continue
+        mean = between[ra].get(rb, 0.0) / (len(members[ra]) * len(members[rb]))
         scored, away = known[ra].get(rb, (0, 0))
-        if scored and away == scored:
-            continue
-        if between[ra].get(rb, 0.0) / (len(members[ra]) * len(members[rb])) >= merge:
+        if mean >= merge and not (mean < link and scored and away == scored):
             union(ra, rb)
     return sorted((sorted(group) for group in members.values()), key=lambda g: g[0])
 

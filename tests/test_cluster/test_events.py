@@ -160,6 +160,9 @@ def test_two_stories_whose_every_pair_scored_is_apart_are_not_merged() -> None:
     assert group_by_scores(4, scores, days, link=0.5, merge=0.25, apart=apart) == [[0, 1], [2, 3]]
     # One cross pair not apart (a report naming no place) is enough to let the mean decide.
     assert group_by_scores(4, scores, days, link=0.5, merge=0.25, apart=apart - {(1, 2)}) == [[0, 1, 2, 3]]
+    # A pair scored over the bar on all its evidence is one story, its places apart or not
+    # (the seeds: Orient News names Turkey and Russia in its lead, Sputnik Raqqa).
+    assert group_by_scores(2, {(0, 1): 0.99}, [None, None], link=0.5, merge=0.25, apart={(0, 1)}) == [[0, 1]]
 
 
 @pytest.mark.skipif(not (DATA / "2015-07-21.zip").is_file(), reason="needs ../shared/data (SaudiNewsNet)")
