@@ -52,7 +52,8 @@ MIN_PARAGRAPHS_TO_LINK = 2
 REPRINT_LINK_SHARE = 0.8
 # Average linkage over the event scores (``events``): pairs from LINK_SCORE up are tried,
 # best first; two groups merge when their mean pair score is at least MERGE_SCORE (a pair
-# not scored counts 0). Chosen on the labelled pairs of 2015-07-23 and 07-24 (benchmarks/README.md).
+# not scored counts 0). Chosen on the labelled pairs of 2015-07-23 and 07-24, and still the
+# best of (0.4-0.6) x (0.2-0.35) by the mean F1 of 07-23 to 07-26 (benchmarks/README.md).
 LINK_SCORE = 0.5
 MERGE_SCORE = 0.25
 # An article with at least this share of its paragraphs shared with a longer article of
