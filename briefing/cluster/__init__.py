@@ -25,7 +25,7 @@ from scipy import sparse
 from briefing.arabic.tokenize import word_tokens
 from briefing.cluster.copies import near_duplicate_pairs
 from briefing.cluster.events import ArticleTerms, candidate_pairs, event_scores, pair_features
-from briefing.cluster.reprints import paragraph_shingles, paragraphs_of, shared_paragraph_counts
+from briefing.cluster.reprints import counted_paragraphs, paragraph_shingles, paragraphs_of, shared_paragraph_counts
 from briefing.cluster.shingles import shingle_hashes
 from briefing.cluster.stories import group_by_scores, story_vectors, within_window
 from briefing.types import Article, Story, StoryArticle
@@ -64,12 +64,14 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
     word_counts: list[int] = []
     shingles: list[NDArray[np.uint64]] = []
     paragraph_hashes: list[list[NDArray[np.uint64]]] = []
+    counted: list[list[int]] = []  # which paragraphs those are, for the framing (StoryArticle.paragraph_shingles)
     for article in unique:
         paragraph_words = [word_tokens(p) for p in paragraphs_of(article.body)]
         words = list(chain.from_iterable(paragraph_words))
         word_counts.append(len(words))
         shingles.append(shingle_hashes(words, COPY_SHINGLE_WORDS))
         paragraph_hashes.append(paragraph_shingles(paragraph_words))
+        counted.append(counted_paragraphs(paragraph_words))
     keeper = list(range(len(unique)))
 
     def kept(i: int) -> int:
@@ -131,6 +133,9 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
                 shares=_merged(shares.get(k, [])),
                 independent=k not in reprints,
                 terms=(*terms.headline_terms[k], *terms.body_terms[k]),
+                paragraph_shingles=tuple(
+                    zip(counted[standing[k]], (h.tobytes() for h in paragraph_hashes[standing[k]]), strict=True)
+                ),
             )
             for k in group
         )

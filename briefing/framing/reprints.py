@@ -19,11 +19,13 @@ import unicodedata
 from collections.abc import Sequence
 from itertools import combinations
 
+import numpy as np
+
 from briefing.arabic.normalize import normalize_for_matching
 from briefing.arabic.tokenize import word_tokens
 from briefing.cluster.reprints import MIN_PARAGRAPH_WORDS, SHARED_CONTAINMENT, SHINGLE_WORDS, paragraphs_of
 from briefing.cluster.shingles import shingle_hashes
-from briefing.types import Article, ReprintDiff, Story, WordChange
+from briefing.types import Article, ReprintDiff, Story, StoryArticle, WordChange
 
 __all__ = ["MAX_DIFF_WORDS", "MAX_PARAGRAPHS", "MAX_REPRINT_PAIRS", "reprint_diffs", "word_changes"]
 
@@ -50,7 +52,7 @@ def reprint_diffs(story: Story) -> tuple[ReprintDiff, ...]:
     the original, the copy, how many paragraphs, and the copy's changes to them."""
     articles = [m.article for m in story.members if m.shares]
     diffs: list[ReprintDiff] = []
-    shingled = {id(a): _shingled(a.body) for a in articles}
+    shingled = {id(m.article): _shingled(m) for m in story.members if m.shares}
     # Only pairs the reprint finder linked (the first names the second's outlet among those
     # it shares paragraphs with): not every pair of a story's members.
     shares_with = {id(m.article): {outlet for outlet, _ in m.shares} for m in story.members}
@@ -74,10 +76,20 @@ def reprint_diffs(story: Story) -> tuple[ReprintDiff, ...]:
     return tuple(diffs)
 
 
-def _shingled(body: str) -> list[tuple[str, set[int]]]:
-    """The body's paragraphs long enough to count, each with its set of shingles."""
+def _shingled(member: StoryArticle) -> list[tuple[str, set[int]]]:
+    """The body's paragraphs long enough to count (of its first ``MAX_PARAGRAPHS``), each
+    with its set of shingles: as the grouping hashed them (``StoryArticle.paragraph_shingles``;
+    hashing them again took the reprints of 2015-07-21 from 0.21 s to 0.37 s), else hashed
+    here (a story made by hand)."""
+    paragraphs = paragraphs_of(member.article.body)
+    if member.paragraph_shingles:
+        return [
+            (paragraphs[n], set(np.frombuffer(hashes, dtype=np.uint64).tolist()))
+            for n, hashes in member.paragraph_shingles
+            if n < MAX_PARAGRAPHS
+        ]
     found = []
-    for paragraph in paragraphs_of(body)[:MAX_PARAGRAPHS]:
+    for paragraph in paragraphs[:MAX_PARAGRAPHS]:
         words = word_tokens(paragraph)
         if len(words) >= MIN_PARAGRAPH_WORDS:
             found.append((paragraph, set(shingle_hashes(words, SHINGLE_WORDS).tolist())))
