@@ -19,14 +19,13 @@ the framing word is never lost to a model that drops it.
 from __future__ import annotations
 
 import tomllib
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from briefing.arabic.normalize import normalize_for_matching
+from briefing.arabic.normalize import folds_word_for_word, normalize_for_matching
 from briefing.arabic.terms import TermMatcher
 from briefing.types import ActorLabel, Article
 
@@ -133,7 +132,7 @@ def _occurrences(
         return []
     words = text.split()
     folded_words = folded.split(" ")
-    if len(folded_words) != len(words) or not unicodedata.is_normalized("NFKC", text):
+    if not folds_word_for_word(text, words, folded_words):
         # A ligature folded into several words (U+FDFA), a word of marks folded away: word by word.
         folded_words = [normalize_for_matching(w) or "_" for w in words]
         spans = _matcher(tuple(sorted(a for _, aliases in cores for a in aliases))).spans(" ".join(folded_words))

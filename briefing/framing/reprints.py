@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Sequence
 from itertools import combinations
 
 import numpy as np
 
-from briefing.arabic.normalize import normalize_for_matching
+from briefing.arabic.normalize import folds_word_for_word, normalize_for_matching
 from briefing.arabic.tokenize import word_tokens
 from briefing.cluster.reprints import MIN_PARAGRAPH_WORDS, SHARED_CONTAINMENT, SHINGLE_WORDS, paragraphs_of
 from briefing.cluster.shingles import shingle_hashes
@@ -179,7 +178,7 @@ def _keys(words: list[str]) -> list[str]:
     """``_key`` of each word, the text folded once (word by word only if folding split a word)."""
     text = " ".join(words)
     folded = normalize_for_matching(text).split(" ")
-    if len(folded) != len(words) or not unicodedata.is_normalized("NFKC", text):
+    if not folds_word_for_word(text, words, folded):
         return [_key(w) for w in words]
     return [" ".join(_WORD.findall(w)) for w in folded]
 
