@@ -324,3 +324,25 @@ def test_the_reprints_compare_the_paragraphs_as_the_grouping_hashed_them(seed_st
     for carried in (story, seed_story):
         hashed_here = Story(tuple(dataclasses.replace(m, paragraph_shingles=()) for m in carried.members))
         assert reprint_diffs(hashed_here) == reprint_diffs(carried)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Aliases of different cores overlapping: "نظام الأسد" (core الاسد) holds "الأسد" (core
+        # اسد); "الجيش الوطني السوري" (core الوطني) holds "الجيش السوري" (core السوري).
+        "قال نظام الأسد إن الأسد والجيش الوطني السوري والجيش السوري الحر وقوات النظام السوري",
+        "الجيش الوطني السوري الجيش السوري نظام الأسد الأسد وأسد لأسد",
+        "نظام الأسد الأسد نظام الأسد",
+        "قوات سوريا الديمقراطية قسد وحدات حماية الشعب الوحدات الكردية تنظيم الدولة الإسلامية داعش",
+        "لا أحد هنا",
+    ],
+)
+def test_the_aliases_searched_core_by_core_are_those_one_regex_of_them_all_finds(text: str) -> None:
+    from briefing.arabic.normalize import normalize_for_matching
+    from briefing.arabic.terms import TermMatcher
+    from briefing.framing.actors import _cores, _found
+
+    aliases = tuple(sorted(starter_actors().aliases))
+    folded = normalize_for_matching(text)
+    assert _found(folded, _cores(aliases)) == TermMatcher(aliases, endings=False).spans(folded)

@@ -75,11 +75,17 @@ class TermMatcher:
         """(start, end, term given) of each match in ``folded`` (text already folded), in order."""
         if self._pattern is None:
             return []
-        found = []
-        for match in self._pattern.finditer(folded):
-            group = next(i for i, value in enumerate(match.groups()) if value is not None)
-            found.append((match.start(), match.end(), self._by_group[group]))
-        return found
+        return [self._span(match) for match in self._pattern.finditer(folded)]
+
+    def first_span(self, folded: str, start: int = 0) -> tuple[int, int, str] | None:
+        """The first match in ``folded`` from ``start`` on, as ``spans`` finds it after a match
+        that ends there (the character before ``start`` still bounds a word); None if none."""
+        match = self._pattern.search(folded, start) if self._pattern is not None else None
+        return None if match is None else self._span(match)
+
+    def _span(self, match: re.Match[str]) -> tuple[int, int, str]:
+        group = next(i for i, value in enumerate(match.groups()) if value is not None)
+        return match.start(), match.end(), self._by_group[group]
 
     def found(self, text: str, *, normalized: bool = False) -> set[str]:
         return set(self.occurrences(text, normalized=normalized))

@@ -120,14 +120,7 @@ def _occurrences(
 ) -> list[tuple[str, list[tuple[str, str]], list[tuple[str, str]]]]:
     """(alias, head nouns before, adjectives after) of each alias found in ``text``."""
     folded = normalize_for_matching(text)
-    # Most texts name none of the actors: a substring test per core, not the regex; the
-    # regex then holds only the aliases whose core is there (an alias whose core is absent
-    # cannot match, so the longest match is the same), a third of its time on 2015-07-21.
-    present = [alias for core, aliases in cores if core in folded for alias in aliases]
-    if not present:
-        return []
-    matcher = _matcher(tuple(sorted(present)))
-    spans = matcher.spans(folded)
+    spans = _found(folded, cores)
     if not spans:
         return []
     words = text.split()
@@ -135,7 +128,7 @@ def _occurrences(
     if not folds_word_for_word(text, words, folded_words):
         # A ligature folded into several words (U+FDFA), a word of marks folded away: word by word.
         folded_words = [normalize_for_matching(w) or "_" for w in words]
-        spans = _matcher(tuple(sorted(a for _, aliases in cores for a in aliases))).spans(" ".join(folded_words))
+        spans = _found(" ".join(folded_words), cores)
     starts, offset = [], 0
     for word in folded_words:
         starts.append(offset)
@@ -163,6 +156,40 @@ def _occurrences(
             k += 1
         found.append((alias, head, adjectives))
     return found
+
+
+def _found(folded: str, cores: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[int, int, str]]:
+    """(start, end, alias) of each alias in ``folded``, as one ``TermMatcher`` of them all
+    finds them. Most texts name none of the actors: a substring test per core, not the
+    regex; then only the aliases whose core is there are searched for (an alias whose core
+    is absent cannot match, so the longest match is the same), a third of its time on 2015-07-21."""
+    return _spans(folded, [_matcher(aliases) for core, aliases in cores if core in folded])
+
+
+def _spans(folded: str, matchers: Sequence[TermMatcher]) -> list[tuple[int, int, str]]:
+    """What one ``TermMatcher`` of all of ``matchers``' terms finds in ``folded``: the
+    leftmost match, there the longest term (then the first in order), and on from its end.
+    Each matcher is searched alone (again from the end of a match its next find overlaps),
+    so that a regex is compiled for each core's aliases, not for each set of cores a text
+    holds (2015-07-21's texts hold 200 such sets: their regexes took 0.065 s to compile)."""
+    upcoming = [matcher.first_span(folded) for matcher in matchers]
+    found: list[tuple[int, int, str]] = []
+    while True:
+        first = min((span for span in upcoming if span is not None), key=lambda s: (s[0], _rank(s[2])), default=None)
+        if first is None:
+            return found
+        found.append(first)
+        upcoming = [
+            span if span is None or span[0] >= first[1] else matcher.first_span(folded, first[1])
+            for matcher, span in zip(matchers, upcoming, strict=True)
+        ]
+
+
+@cache
+def _rank(alias: str) -> tuple[int, str]:
+    """An alias's place among a ``TermMatcher``'s alternatives (given in sorted order): the
+    longest folded first, then in the order given."""
+    return -len(normalize_for_matching(alias)), alias
 
 
 def _word_at(starts: list[int], offset: int) -> int:
