@@ -101,16 +101,17 @@ def _shared_paragraphs(
     """Pairs of paragraphs (of ``mine``, of ``theirs``: ``_shingled``) one took from the
     other, with how much of each one's shingles the other holds; each paragraph in one pair
     at most."""
-    # Which of their paragraphs hold each shingle: only paragraphs sharing one are compared.
+    # Which of their paragraphs hold each shingle the two articles share: only paragraphs
+    # sharing one are compared. Most shingles are not shared: set aside in C first.
+    shared = set[int]().union(*(a for _, a in mine)) & set[int]().union(*(b for _, b in theirs))
     holders: dict[int, list[int]] = {}
     for j, (_, b) in enumerate(theirs):
-        for shingle in b:
+        for shingle in b & shared:
             holders.setdefault(shingle, []).append(j)
-    theirs_shingles = holders.keys()
     candidates = []
     for i, (_, a) in enumerate(mine):
         common_with: dict[int, int] = {}
-        for shingle in a & theirs_shingles:  # most shingles are not shared: set them aside in C
+        for shingle in a & shared:
             for j in holders[shingle]:
                 common_with[j] = common_with.get(j, 0) + 1
         for j, common in sorted(common_with.items()):
@@ -163,15 +164,21 @@ def word_changes(original: str, copy: str) -> list[WordChange]:
             if index + 1 < len(opcodes) and opcodes[index + 1][0] == "equal":
                 while i2 < opcodes[index + 1][2] and before[i2] != after[j2]:
                     i2, j2 = i2 + 1, j2 + 1
+        # Punctuation only: the same words once folded (the phrases' keys, ``_key``).
+        if _joined(before_keys[i1:i2]) == _joined(after_keys[j1:j2]):
+            continue
         old, new = _phrase(before[i1:i2]), _phrase(after[j1:j2])
-        if _key(old) == _key(new):
-            continue  # punctuation only
         changes.append(WordChange(old, new))
     return changes
 
 
 def _key(word: str) -> str:
     return " ".join(word_tokens(word))
+
+
+def _joined(keys: list[str]) -> str:
+    """``_key`` of the words whose keys are ``keys`` (a word of punctuation has none)."""
+    return " ".join(key for key in keys if key)
 
 
 def _keys(words: list[str]) -> list[str]:
