@@ -335,6 +335,8 @@ def test_the_reprints_compare_the_paragraphs_as_the_grouping_hashed_them(seed_st
         "الجيش الوطني السوري الجيش السوري نظام الأسد الأسد وأسد لأسد",
         "نظام الأسد الأسد نظام الأسد",
         "قوات سوريا الديمقراطية قسد وحدات حماية الشعب الوحدات الكردية تنظيم الدولة الإسلامية داعش",
+        # A core's places that are no alias before the alias; the longest proclitics (و ب ال).
+        "قالت الدولة إن الدولة ودولة تنظيم الدولة وبالجيش السوري ولقسد وللجيش الوطني السوري فبالأسد",
         "لا أحد هنا",
     ],
 )

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from briefing.arabic.normalize import normalize_for_matching
 
-__all__ = ["MAX_TERMS", "MAX_TERM_CHARS", "TermMatcher"]
+__all__ = ["MAX_TERMS", "MAX_TERM_CHARS", "PREFIX_LETTERS", "TermMatcher"]
 
 # A topic list is a handful of names; these bound what a configuration can make us compile.
 MAX_TERMS = 1000
@@ -31,6 +31,9 @@ _ENDINGS = ("ي", "يه", "يين", "يون", "ين", "ون", "ات", "ه")
 # What may be glued before a term: و ف, then ب ك with the article, or ل+ال written لل, or ب ك ل.
 _WITH_ARTICLE = f"[وف]?(?:[بك]?{_ARTICLE}|لل)"
 _ANY_PREFIX = f"[وف]?(?:[بك]?{_ARTICLE}|لل|[بكل])?"
+PREFIX_LETTERS = 4
+"""The most letters a match may hold before its term's own (``وبال``): a match of a term
+starts at most this many letters, plus the term's length, before any part of the term."""
 
 
 class TermMatcher:

@@ -26,7 +26,7 @@ from functools import cache
 from importlib import resources
 
 from briefing.arabic.normalize import folds_word_for_word, normalize_for_matching
-from briefing.arabic.terms import TermMatcher
+from briefing.arabic.terms import PREFIX_LETTERS, TermMatcher
 from briefing.types import ActorLabel, Article
 
 __all__ = ["ADJECTIVE_WORDS", "HEAD_WORDS", "ActorTable", "actor_labels", "starter_actors"]
@@ -160,29 +160,38 @@ def _occurrences(
 
 def _found(folded: str, cores: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[int, int, str]]:
     """(start, end, alias) of each alias in ``folded``, as one ``TermMatcher`` of them all
-    finds them. Most texts name none of the actors: a substring test per core, not the
-    regex; then only the aliases whose core is there are searched for (an alias whose core
-    is absent cannot match, so the longest match is the same), a third of its time on 2015-07-21."""
-    return _spans(folded, [_matcher(aliases) for core, aliases in cores if core in folded])
+    finds them: the leftmost match, there the longest alias (then the first in order), and
+    on from its end.
 
+    Most texts name none of the actors: a substring test per core, not the regex; then only
+    the aliases whose core is there are searched for (an alias whose core is absent cannot
+    match, so the longest match is the same), a third of its time on 2015-07-21. Each core's
+    aliases are searched alone, so that a regex is compiled for each core, not for each set
+    of cores a text holds (2015-07-21's texts hold 200 such sets: 0.065 s to compile them);
+    again from the end of a match their next find overlaps. And each search starts near the
+    core's next place in the text (a match holds its core: it starts at most
+    ``PREFIX_LETTERS`` and the alias's length before it), not at the text's start."""
+    present = [(core, _matcher(aliases), _reach(aliases)) for core, aliases in cores if core in folded]
 
-def _spans(folded: str, matchers: Sequence[TermMatcher]) -> list[tuple[int, int, str]]:
-    """What one ``TermMatcher`` of all of ``matchers``' terms finds in ``folded``: the
-    leftmost match, there the longest term (then the first in order), and on from its end.
-    Each matcher is searched alone (again from the end of a match its next find overlaps),
-    so that a regex is compiled for each core's aliases, not for each set of cores a text
-    holds (2015-07-21's texts hold 200 such sets: their regexes took 0.065 s to compile)."""
-    upcoming = [matcher.first_span(folded) for matcher in matchers]
+    def search(k: int, start: int) -> tuple[int, int, str] | None:
+        core, matcher, reach = present[k]
+        at = folded.find(core, start)
+        return None if at < 0 else matcher.first_span(folded, max(start, at - reach))
+
+    upcoming = [search(k, 0) for k in range(len(present))]
     found: list[tuple[int, int, str]] = []
     while True:
         first = min((span for span in upcoming if span is not None), key=lambda s: (s[0], _rank(s[2])), default=None)
         if first is None:
             return found
         found.append(first)
-        upcoming = [
-            span if span is None or span[0] >= first[1] else matcher.first_span(folded, first[1])
-            for matcher, span in zip(matchers, upcoming, strict=True)
-        ]
+        upcoming = [span if span is None or span[0] >= first[1] else search(k, first[1]) for k, span in enumerate(upcoming)]
+
+
+@cache
+def _reach(aliases: tuple[str, ...]) -> int:
+    """How far before a place of their core a match of ``aliases`` may start."""
+    return PREFIX_LETTERS + max(len(normalize_for_matching(alias)) for alias in aliases)
 
 
 @cache
