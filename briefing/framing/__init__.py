@@ -41,10 +41,11 @@ def frame_stories(stories: Sequence[Story], actors: ActorTable) -> list[Framing]
     articles (the day's).
 
     All of it, for every story: on 2015-07-21 (267 stories of two outlets or more) the
-    reprints take 0.3 s, the labels 0.2 s, the words 0.16 s and their prior 0.1 s, the
-    words counted from the grouping's stems (``StoryArticle.terms``;
-    ``benchmarks/framing_day.py``). A page shows the featured stories' framing; ``--json``
-    has every story's."""
+    reprints take 0.21 s, the labels 0.20 s, the words 0.18 s and their prior 0.11 s of
+    processor time, the paragraphs compared as the grouping hashed them
+    (``StoryArticle.paragraph_shingles``) and the words counted from its stems
+    (``StoryArticle.terms``; ``benchmarks/framing_day.py``). A page shows the featured
+    stories' framing; ``--json`` has every story's."""
     if not any(story.outlet_count >= 2 for story in stories):
         return [Framing() for _ in stories]
     # Each story's terms found once, for the prior and for its outlets' counts.
