@@ -10,6 +10,11 @@ that the model's minutes do not hide the rest). It runs once as shipped and once
 framing stage left out (``assemble._framed`` as the identity), each in a fresh process and
 record, in alternation, ``--runs`` times; then each part of the framing is timed alone on the day's
 stories, at a quarter, half and all of the day to show how its cost grows.
+
+Each run's time is given twice: as the clock on the wall saw it, and as the processor time
+the job used (user and system, all its threads). On a machine others share the first
+varies by half from run to run (one series: 15.4-31.3 s for the same job); the second
+much less, since waiting for the processor is not counted.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ def main() -> int:
     parser.add_argument("--inbox", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(one_run(args.inbox, dt.date.fromisoformat(args.day.stem), framing=args.one == "with"))
+        print(*one_run(args.inbox, dt.date.fromisoformat(args.day.stem), framing=args.one == "with"))
         return 0
     if data_missing(args.day):
         return 0
@@ -56,27 +61,32 @@ def main() -> int:
         inbox = unpacked_day(args.day, work)
         # Each run in a fresh process (no cache warmed by the other), in the order
         # without, with, with, without, ... so that neither always goes first.
-        times: dict[str, list[float]] = {"with": [], "without": []}
+        times: dict[str, dict[str, list[float]]] = {"wall": {"with": [], "without": []}, "cpu": {"with": [], "without": []}}
         for run in range(args.runs):
             for label in (("without", "with") if run % 2 == 0 else ("with", "without")):
                 child = subprocess.run(
                     [sys.executable, __file__, "--day", str(args.day), "--one", label, "--inbox", str(inbox)],
                     capture_output=True, text=True, check=True,
                 )
-                times[label].append(float(child.stdout.split()[-1]))
-        with_framing, without = statistics.median(times["with"]), statistics.median(times["without"])
-        print(f"{args.day.name}: the job without translation (median of {args.runs} runs each, a process each): "
-              f"{without:.2f} s without the framing, {with_framing:.2f} s with it: "
-              f"+{with_framing - without:.2f} s, {100 * (with_framing / without - 1):+.1f} %  "
-              f"(without: {min(times['without']):.2f}-{max(times['without']):.2f} s, "
-              f"with: {min(times['with']):.2f}-{max(times['with']):.2f} s)")
+                wall, cpu = child.stdout.split()[-2:]
+                times["wall"][label].append(float(wall))
+                times["cpu"][label].append(float(cpu))
+        for clock, name in (("wall", "wall-clock time"), ("cpu", "processor time")):
+            runs = times[clock]
+            with_framing, without = statistics.median(runs["with"]), statistics.median(runs["without"])
+            print(f"{args.day.name}: the job without translation, {name} (median of {args.runs} runs each, a process "
+                  f"each): {without:.2f} s without the framing, {with_framing:.2f} s with it: "
+                  f"{with_framing - without:+.2f} s, {100 * (with_framing / without - 1):+.1f} %  "
+                  f"(without: {min(runs['without']):.2f}-{max(runs['without']):.2f} s, "
+                  f"with: {min(runs['with']):.2f}-{max(runs['with']):.2f} s)")
         parts(inbox)
         inside(inbox, dt.date.fromisoformat(args.day.stem))
     return 0
 
 
-def one_run(inbox: Path, date: dt.date, *, framing: bool) -> float:
-    """Seconds of one ``run_briefing`` of the day in a fresh scratch home and record."""
+def one_run(inbox: Path, date: dt.date, *, framing: bool) -> tuple[float, float]:
+    """Seconds of one ``run_briefing`` of the day in a fresh scratch home and record: on
+    the wall, and of processor time."""
     with scratch_home() as work:
         from briefing import assemble
         from briefing.config import Config
@@ -85,9 +95,9 @@ def one_run(inbox: Path, date: dt.date, *, framing: bool) -> float:
         if not framing:
             assemble._framed = lambda config, ranked: ranked  # type: ignore[assignment]
         config = Config(input_dir=inbox, out_dir=work / "out", database=work / "record.sqlite3")
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         run_briefing(config, date=date, decoder=EchoDecoder())  # type: ignore[arg-type]
-        return time.perf_counter() - started
+        return time.perf_counter() - started, time.process_time() - used
 
 
 def parts(inbox: Path) -> None:
@@ -101,31 +111,31 @@ def parts(inbox: Path) -> None:
     read = read_folder(inbox)
     articles = [*read.articles, *read.copies]
     actors = starter_actors()
-    print("share of the day   articles  stories(2+ outlets)  reprints s  labels s  distinctive s  (prior s)")
+    print("share of the day   articles  stories(2+ outlets)  reprints s  labels s  distinctive s  (prior s)   (processor time)")
     for share in (0.25, 0.5, 1.0):
         chosen = articles[: int(len(articles) * share)]
         every = find_stories(chosen)
         stories = [s for s in every if s.outlet_count >= 2]
-        started = time.perf_counter()
+        used = time.process_time()
         day = DayWords.of_stories(every)
-        prior = time.perf_counter() - started
+        prior = time.process_time() - used
         timed = []
         def words(story: object, day: DayWords = day) -> object:
             return distinctive_words(story, day)  # type: ignore[arg-type]
 
         for part in (reprint_diffs, lambda s: actor_labels(s.articles, actors), words):
-            started = time.perf_counter()
+            used = time.process_time()
             for story in stories:
                 part(story)
-            timed.append(time.perf_counter() - started)
+            timed.append(time.process_time() - used)
         print(f"{share:>17.0%}  {len(chosen):8,}  {len(stories):19,}  {timed[0]:10.2f}  {timed[1]:8.2f}  "
               f"{timed[2]:13.2f}  ({prior:.2f})")
 
 
-def inside(inbox: Path, date: dt.date, repeats: int = 3) -> None:
+def inside(inbox: Path, date: dt.date, repeats: int = 5) -> None:
     """Timed inside one job, where the machine's run-to-run spread matters less: the
     framing stage (``assemble._framed``), and the PDF of the same briefing rendered with
-    and without its framing shown."""
+    and without its framing shown (in turns; processor time, its median and least)."""
     import dataclasses
 
     from briefing import assemble
@@ -135,13 +145,13 @@ def inside(inbox: Path, date: dt.date, repeats: int = 3) -> None:
     from briefing.types import Framing
 
     framed, rendered = assemble._framed, pdf.render_pdf
-    stage: list[float] = []
+    stage: list[tuple[float, float]] = []
     made: list[tuple[object, Path, dict[str, object]]] = []
 
     def timed_framing(config: Config, ranked: list[object]) -> list[object]:
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         result = framed(config, ranked)  # type: ignore[arg-type]
-        stage.append(time.perf_counter() - started)
+        stage.append((time.perf_counter() - started, time.process_time() - used))
         return result  # type: ignore[return-value]
 
     def kept_pdf(briefing: object, templates_dir: Path, **options: object) -> bytes:
@@ -160,13 +170,16 @@ def inside(inbox: Path, date: dt.date, repeats: int = 3) -> None:
         briefing, stories=tuple(dataclasses.replace(f, framing=Framing(), english=()) for f in briefing.stories)  # type: ignore[attr-defined]
     )
     shown: dict[str, list[float]] = {"with": [], "without": []}
-    for _ in range(repeats):
-        for label, value in (("with", briefing), ("without", bare)):
-            started = time.perf_counter()
+    for turn in range(repeats):
+        for label, value in (("with", briefing), ("without", bare))[:: 1 if turn % 2 == 0 else -1]:
+            used = time.process_time()
             rendered(value, templates_dir, **options)  # type: ignore[arg-type]
-            shown[label].append(time.perf_counter() - started)
-    print(f"inside the job: the framing stage {stage[0]:.2f} s; the PDF {statistics.median(shown['with']):.2f} s with "
-          f"the framing shown, {statistics.median(shown['without']):.2f} s without (medians of {repeats})")
+            shown[label].append(time.process_time() - used)
+    with_shown, without = statistics.median(shown["with"]), statistics.median(shown["without"])
+    print(f"inside the job: the framing stage {stage[0][0]:.2f} s ({stage[0][1]:.2f} s of processor time); the PDF "
+          f"{with_shown:.2f} s with the framing shown, {without:.2f} s without: {with_shown - without:+.2f} s (processor "
+          f"time, medians of {repeats}; least {min(shown['with']):.2f} s and {min(shown['without']):.2f} s: "
+          f"{min(shown['with']) - min(shown['without']):+.2f} s)")
 
 
 if __name__ == "__main__":

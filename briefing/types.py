@@ -96,6 +96,12 @@ class StoryArticle:
     """The article's content terms as the grouping read them (stems of its headline and of
     the first 2,000 words of its body, stop words out, in order), for the stages after it
     to count words without stemming the text again; () when not known."""
+    paragraph_shingles: tuple[tuple[int, bytes], ...] = field(default=(), compare=False, repr=False)
+    """The body's paragraphs the grouping compared for reprints, as it hashed them: for each
+    paragraph of ``cluster.reprints.paragraphs_of(article.body)`` long enough to count, its
+    index there and its ``paragraph_shingles`` (sorted distinct hashes, native-endian
+    unsigned 64-bit integers); for the framing's reprints to compare paragraphs without
+    hashing them again; () when not known."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -294,3 +294,57 @@ def test_a_change_with_markdown_in_it_stays_text_in_the_markdown() -> None:
     assert "انقر هنا" in page
     rendered = MarkdownIt("commonmark").render(page)
     assert "<img" not in rendered and 'href="https://evil.example' not in rendered and "<em>x</em>" not in rendered
+
+
+def test_the_reprints_compare_the_paragraphs_as_the_grouping_hashed_them(seed_story: Story) -> None:
+    from briefing.arabic.tokenize import word_tokens
+    from briefing.cluster.reprints import MIN_PARAGRAPH_WORDS, SHINGLE_WORDS, paragraphs_of
+    from briefing.cluster.shingles import shingle_hashes
+
+    # Short paragraphs (a dateline, a caption) between the shared ones: each carried set of
+    # shingles must stay with its own paragraph.
+    first = "قال المتحدث باسم الوزارة إن الاجتماع الذي عقد اليوم في العاصمة ناقش ملفات الطاقة والمياه والحدود"
+    second = "وأضاف المتحدث أن الوفدين اتفقا على تشكيل لجنة مشتركة تجتمع كل شهر لمتابعة تنفيذ ما تم الاتفاق عليه"
+    own = "وكانت العلاقات بين البلدين قد شهدت توترا في الأعوام الماضية بسبب الخلاف على تقاسم مياه النهر المشترك"
+    a = article(title="اجتماع الطاقة والمياه", body=f"دمشق - خاص\n\n{first}\n\n{second}\n\n{own}", outlet="A", id="a" * 16)
+    edited = first.replace("قال", "أكد")
+    b = article(title="اجتماع الطاقة", body=f"{edited}\n\nصورة من الاجتماع\n\n{second}", outlet="B", id="b" * 16)
+    (story,) = find_stories([a, b])
+    assert {m.article.outlet: [n for n, _ in m.paragraph_shingles] for m in story.members} == {"A": [1, 2, 3], "B": [0, 2]}
+    for member in story.members:
+        paragraphs = paragraphs_of(member.article.body)
+        counted = [n for n, p in enumerate(paragraphs) if len(word_tokens(p)) >= MIN_PARAGRAPH_WORDS]
+        assert [n for n, _ in member.paragraph_shingles] == counted
+        assert [hashes for _, hashes in member.paragraph_shingles] == [
+            shingle_hashes(word_tokens(paragraphs[n]), SHINGLE_WORDS).tobytes() for n in counted
+        ]
+    # The same pairs and changes as from the paragraphs hashed again (a story made by hand).
+    (diff,) = reprint_diffs(story)
+    assert (diff.original.outlet, diff.copy.outlet, diff.paragraphs, diff.changes) == ("B", "A", 2, (WordChange("أكد", "قال"),))
+    for carried in (story, seed_story):
+        hashed_here = Story(tuple(dataclasses.replace(m, paragraph_shingles=()) for m in carried.members))
+        assert reprint_diffs(hashed_here) == reprint_diffs(carried)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Aliases of different cores overlapping: "نظام الأسد" (core الاسد) holds "الأسد" (core
+        # اسد); "الجيش الوطني السوري" (core الوطني) holds "الجيش السوري" (core السوري).
+        "قال نظام الأسد إن الأسد والجيش الوطني السوري والجيش السوري الحر وقوات النظام السوري",
+        "الجيش الوطني السوري الجيش السوري نظام الأسد الأسد وأسد لأسد",
+        "نظام الأسد الأسد نظام الأسد",
+        "قوات سوريا الديمقراطية قسد وحدات حماية الشعب الوحدات الكردية تنظيم الدولة الإسلامية داعش",
+        # A core's places that are no alias before the alias; the longest proclitics (و ب ال).
+        "قالت الدولة إن الدولة ودولة تنظيم الدولة وبالجيش السوري ولقسد وللجيش الوطني السوري فبالأسد",
+        "لا أحد هنا",
+    ],
+)
+def test_the_aliases_searched_core_by_core_are_those_one_regex_of_them_all_finds(text: str) -> None:
+    from briefing.arabic.normalize import normalize_for_matching
+    from briefing.arabic.terms import TermMatcher
+    from briefing.framing.actors import _cores, _found
+
+    aliases = tuple(sorted(starter_actors().aliases))
+    folded = normalize_for_matching(text)
+    assert _found(folded, _cores(aliases)) == TermMatcher(aliases, endings=False).spans(folded)

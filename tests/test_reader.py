@@ -70,6 +70,15 @@ def test_a_phrase_matches_across_its_words_and_spellings() -> None:
     assert matcher.occurrences("الاتفاق مع إيران النووي") == []
 
 
+def test_a_term_matcher_found_from_a_place_on_is_what_it_finds_after_a_match_ending_there() -> None:
+    matcher = TermMatcher(["قسد", "الجيش السوري"], endings=False)
+    text = "قسد والجيش السوري وقسد"
+    spans = matcher.spans(text)
+    assert [matcher.first_span(text, start) for start in (0, spans[0][1], spans[1][1])] == spans
+    assert matcher.first_span(text, spans[2][1]) is None
+    assert matcher.first_span("قسدقسد", 3) is None  # a word goes on before the start: no match inside it
+
+
 def story_of(*articles: object) -> Story:
     return Story(tuple(StoryArticle(a) for a in articles))  # type: ignore[arg-type]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
-__all__ = ["normalize_for_matching", "to_ascii_digits"]
+__all__ = ["folds_word_for_word", "normalize_for_matching", "to_ascii_digits"]
 
 _DIACRITICS = re.compile("[\u064b-\u0652\u0670\u0640]")  # harakat, dagger alef, tatweel
 _DIRECTION_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -37,6 +38,20 @@ def normalize_for_matching(text: str, *, keep_ta_marbuta: bool = False) -> str:
     if _NON_ASCII_DIGIT.search(text):
         text = text.translate(_DIGITS)
     return " ".join(text.split())  # collapses every whitespace run; faster than a regex
+
+
+def folds_word_for_word(text: str, words: Sequence[str], folded_words: Sequence[str]) -> bool:
+    """Whether ``folded_words`` (``normalize_for_matching(text).split(" ")``) are ``words``
+    (``text.split()``) folded one by one, so that one fold of the whole text serves for
+    each word's. The fold works a character at a time but for NFKC, which never joins or
+    splits anything across whitespace; so it holds unless NFKC makes a word several (a
+    ligature such as U+FDFA, a spacing mark such as U+FE70) or the marks the fold drops
+    leave a word empty, and counting the words after NFKC and after the fold tells. (Checked
+    on each code point in words and alone, and on every line of the 19 SaudiNewsNet days,
+    where 6 % of the lines are merely not in NFKC: a shadda before its vowel.)"""
+    if len(folded_words) != len(words):
+        return False
+    return unicodedata.is_normalized("NFKC", text) or len(unicodedata.normalize("NFKC", text).split()) == len(words)
 
 
 _DIGITS_TO_ASCII = str.maketrans({**{chr(0x0660 + d): str(d) for d in range(10)}, "٫": ".", "٬": ","})

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from briefing.arabic.normalize import normalize_for_matching
 
-__all__ = ["MAX_TERMS", "MAX_TERM_CHARS", "TermMatcher"]
+__all__ = ["MAX_TERMS", "MAX_TERM_CHARS", "PREFIX_LETTERS", "TermMatcher"]
 
 # A topic list is a handful of names; these bound what a configuration can make us compile.
 MAX_TERMS = 1000
@@ -31,6 +31,9 @@ _ENDINGS = ("ي", "يه", "يين", "يون", "ين", "ون", "ات", "ه")
 # What may be glued before a term: و ف, then ب ك with the article, or ل+ال written لل, or ب ك ل.
 _WITH_ARTICLE = f"[وف]?(?:[بك]?{_ARTICLE}|لل)"
 _ANY_PREFIX = f"[وف]?(?:[بك]?{_ARTICLE}|لل|[بكل])?"
+PREFIX_LETTERS = 4
+"""The most letters a match may hold before its term's own (``وبال``): a match of a term
+starts at most this many letters, plus the term's length, before any part of the term."""
 
 
 class TermMatcher:
@@ -75,11 +78,17 @@ class TermMatcher:
         """(start, end, term given) of each match in ``folded`` (text already folded), in order."""
         if self._pattern is None:
             return []
-        found = []
-        for match in self._pattern.finditer(folded):
-            group = next(i for i, value in enumerate(match.groups()) if value is not None)
-            found.append((match.start(), match.end(), self._by_group[group]))
-        return found
+        return [self._span(match) for match in self._pattern.finditer(folded)]
+
+    def first_span(self, folded: str, start: int = 0) -> tuple[int, int, str] | None:
+        """The first match in ``folded`` from ``start`` on, as ``spans`` finds it after a match
+        that ends there (the character before ``start`` still bounds a word); None if none."""
+        match = self._pattern.search(folded, start) if self._pattern is not None else None
+        return None if match is None else self._span(match)
+
+    def _span(self, match: re.Match[str]) -> tuple[int, int, str]:
+        group = next(i for i, value in enumerate(match.groups()) if value is not None)
+        return match.start(), match.end(), self._by_group[group]
 
     def found(self, text: str, *, normalized: bool = False) -> set[str]:
         return set(self.occurrences(text, normalized=normalized))

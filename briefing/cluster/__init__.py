@@ -31,7 +31,7 @@ from briefing.arabic.places import Gazetteer
 from briefing.arabic.tokenize import word_tokens
 from briefing.cluster.copies import near_duplicate_pairs
 from briefing.cluster.events import FEATURE_NAMES, ArticleTerms, candidate_pairs, event_scores, pair_features
-from briefing.cluster.reprints import paragraph_shingles, paragraphs_of, shared_paragraph_counts
+from briefing.cluster.reprints import counted_paragraphs, paragraph_shingles, paragraphs_of, shared_paragraph_counts
 from briefing.cluster.shingles import shingle_hashes
 from briefing.cluster.stories import group_by_scores, story_vectors, within_window
 from briefing.types import Article, Story, StoryArticle
@@ -85,6 +85,8 @@ class DayEvidence:
     """Pairs that are one story whatever their score: one is mostly paragraphs of the other."""
     apart: set[tuple[int, int]]
     """Candidate pairs whose places are apart (``events``, "places_apart")."""
+    paragraph_shingles: list[tuple[tuple[int, bytes], ...]]
+    """Each article's counted paragraphs and their shingles (``StoryArticle.paragraph_shingles``)."""
 
 
 def day_evidence(articles: Sequence[Article], gazetteer: Gazetteer | None = None) -> DayEvidence:
@@ -102,12 +104,14 @@ def day_evidence(articles: Sequence[Article], gazetteer: Gazetteer | None = None
     word_counts: list[int] = []
     shingles: list[NDArray[np.uint64]] = []
     paragraph_hashes: list[list[NDArray[np.uint64]]] = []
+    counted: list[list[int]] = []  # which paragraphs those are, for the framing (StoryArticle.paragraph_shingles)
     for article in unique:
         paragraph_words = [word_tokens(p) for p in paragraphs_of(article.body)]
         words = list(chain.from_iterable(paragraph_words))
         word_counts.append(len(words))
         shingles.append(shingle_hashes(words, COPY_SHINGLE_WORDS))
         paragraph_hashes.append(paragraph_shingles(paragraph_words))
+        counted.append(counted_paragraphs(paragraph_words))
     keeper = list(range(len(unique)))
 
     def kept(i: int) -> int:
@@ -159,6 +163,7 @@ def day_evidence(articles: Sequence[Article], gazetteer: Gazetteer | None = None
     return DayEvidence(
         kept_articles, [copies_of[i] for i in standing], shares, shared, counts, terms, vectors, pairs, features,
         reprinted, apart,
+        [tuple(zip(counted[i], (h.tobytes() for h in paragraph_hashes[i]), strict=True)) for i in standing],
     )
 
 
@@ -195,6 +200,7 @@ def find_stories(articles: Sequence[Article], gazetteer: Gazetteer | None = None
                 shares=_merged(day.shares.get(k, [])),
                 independent=k not in reprints,
                 terms=(*terms.headline_terms[k], *terms.body_terms[k]),
+                paragraph_shingles=day.paragraph_shingles[k],
             )
             for k in group
         )

@@ -17,7 +17,10 @@ from numpy.typing import NDArray
 
 from briefing.cluster.shingles import shingle_hashes
 
-__all__ = ["MIN_PARAGRAPH_WORDS", "SHARED_CONTAINMENT", "paragraph_shingles", "paragraphs_of", "shared_paragraph_counts"]
+__all__ = [
+    "MIN_PARAGRAPH_WORDS", "SHARED_CONTAINMENT", "counted_paragraphs", "paragraph_shingles", "paragraphs_of",
+    "shared_paragraph_counts",
+]
 
 # Paragraphs shorter than this are datelines, bylines and captions, which outlets share
 # without copying each other.
@@ -40,7 +43,12 @@ def paragraphs_of(body: str) -> list[str]:
 
 def paragraph_shingles(paragraph_words: Sequence[list[str]]) -> list[NDArray[np.uint64]]:
     """The shingles of an article's paragraphs (as normalised words) long enough to count."""
-    return [shingle_hashes(words, SHINGLE_WORDS) for words in paragraph_words if len(words) >= MIN_PARAGRAPH_WORDS]
+    return [shingle_hashes(paragraph_words[n], SHINGLE_WORDS) for n in counted_paragraphs(paragraph_words)]
+
+
+def counted_paragraphs(paragraph_words: Sequence[list[str]]) -> list[int]:
+    """Which of an article's paragraphs ``paragraph_shingles`` hashes: their indices."""
+    return [n for n, words in enumerate(paragraph_words) if len(words) >= MIN_PARAGRAPH_WORDS]
 
 
 def shared_paragraph_counts(

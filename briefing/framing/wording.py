@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, compress, count, repeat
+from operator import contains
 
 import numpy as np
 
@@ -53,15 +55,16 @@ class DayWords:
     @classmethod
     def of(cls, articles: Sequence[Article]) -> DayWords:
         """The prior of ``articles``, stemmed here."""
-        return cls._summed(_terms_of(articles))
+        return cls.of_terms(_terms_of(articles))
 
     @classmethod
     def of_stories(cls, stories: Sequence[Story]) -> DayWords:
         """The prior of all of ``stories``' articles, from the terms the grouping read."""
-        return cls._summed(terms for story in stories for terms in article_terms(story).values())
+        return cls.of_terms(terms for story in stories for terms in article_terms(story).values())
 
     @classmethod
-    def _summed(cls, term_lists: Iterable[Sequence[str]]) -> DayWords:
+    def of_terms(cls, term_lists: Iterable[Sequence[str]]) -> DayWords:
+        """The prior of the articles whose terms are ``term_lists`` (one list an article)."""
         counts = _summed(term_lists)
         return cls(counts, sum(counts.values()))
 
@@ -90,16 +93,19 @@ def _terms_of(articles: Sequence[Article]) -> list[list[str]]:
     return [[*t, *b] for t, b in zip(titles, bodies, strict=True)]
 
 
-def distinctive_words(story: Story, day: DayWords) -> tuple[DistinctiveWord, ...]:
+def distinctive_words(
+    story: Story, day: DayWords, terms: Mapping[str, Sequence[str]] | None = None
+) -> tuple[DistinctiveWord, ...]:
     """Each outlet's most distinctive words against the story's other outlets (by
-    ``Story.outlets`` order); nothing for a story of one outlet."""
+    ``Story.outlets`` order); nothing for a story of one outlet. ``terms``: the story's
+    ``article_terms``, when the caller has them (else found here)."""
     stem = get_stemmer("snowball")
     by_outlet: dict[str, list[Article]] = {}
     for article in story.articles:
         by_outlet.setdefault(article.label, []).append(article)
     if len(by_outlet) < 2:
         return ()
-    terms = article_terms(story)
+    terms = article_terms(story) if terms is None else terms
     counts = {outlet: _summed(terms[a.id] for a in articles) for outlet, articles in by_outlet.items()}
     total = Counter[str]()
     for c in counts.values():
@@ -109,8 +115,9 @@ def distinctive_words(story: Story, day: DayWords) -> tuple[DistinctiveWord, ...
     for outlet, mine in counts.items():
         words = list(mine)
         y_i = np.fromiter(mine.values(), dtype=np.float64, count=len(words))
-        y_j = np.fromiter((total[w] for w in words), dtype=np.float64, count=len(words)) - y_i
-        in_day = np.fromiter((day.counts.get(w, 0) for w in words), dtype=np.float64, count=len(words))
+        # The words looked up in C (map), not in a generator.
+        y_j = np.fromiter(map(total.__getitem__, words), dtype=np.float64, count=len(words)) - y_i
+        in_day = np.fromiter(map(day.counts.get, words, repeat(0)), dtype=np.float64, count=len(words))
         n_i = float(y_i.sum())
         n_j = n_total - n_i
         prior = PRIOR_WORDS * np.maximum(in_day, y_i) / max(day.total, n_i)
@@ -137,12 +144,16 @@ def _showable(stem: str) -> bool:
 def _surfaces(articles: Sequence[Article], stems: set[str], stem: Callable[[str], str]) -> dict[str, str]:
     """The most frequent way ``articles`` write each of ``stems`` (ties: the first in
     alphabetical order). Only the words that could carry a stem are stemmed again."""
-    words = Counter(w for a in articles for w in _WORD.findall(_MARKS.sub("", _text(a))))
+    words = Counter(chain.from_iterable(_WORD.findall(_MARKS.sub("", _text(a))) for a in articles))
     unique = list(words)
     folded = normalize_for_matching(" ".join(unique), keep_ta_marbuta=True).replace("ة", "ه").split(" ")
     if len(folded) != len(unique):
         folded = [normalize_for_matching(w, keep_ta_marbuta=True).replace("ة", "ه") for w in unique]
-    candidates = [w for w, f in zip(unique, folded, strict=True) if any(s in f for s in stems)]
+    # The words holding one of the stems, in order: a pass over the words per stem, in C.
+    holding: set[int] = set()
+    for wanted in stems:
+        holding.update(compress(count(), map(contains, folded, repeat(wanted))))
+    candidates = [unique[k] for k in sorted(holding)]
     best: dict[str, tuple[int, str]] = {}
     for word, terms in zip(candidates, content_terms_of_texts(candidates, stem), strict=True):
         if terms and terms[0] in stems:
