@@ -14,7 +14,7 @@ import pytest
 from briefing.cluster import find_stories
 from briefing.config import load_config
 from briefing.errors import ConfigError
-from briefing.framing import frame_stories, shown_changes, shown_phrases, starter_actors
+from briefing.framing import frame_stories, is_respelling, shown_changes, shown_phrases, starter_actors
 from briefing.framing.actors import actor_labels
 from briefing.framing.reprints import reprint_diffs, word_changes
 from briefing.framing.wording import DayWords, distinctive_words
@@ -348,3 +348,31 @@ def test_the_aliases_searched_core_by_core_are_those_one_regex_of_them_all_finds
     aliases = tuple(sorted(starter_actors().aliases))
     folded = normalize_for_matching(text)
     assert _found(folded, _cores(aliases)) == TermMatcher(aliases, endings=False).spans(folded)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "respelt"),
+    [
+        ("التي", "والتي", True),  # a proclitic more
+        ("الكونجرس", "الكونغرس", True),  # a foreign name spelt two ways
+        ("الحوثيين", "الحوثيون", True),  # the case ending
+        ("في منطقة", "بمنطقة", True),
+        ('تنظيم "قسد"', "ميليشيا قسد", False),  # the framing edits
+        ("المصادر", "الوكالة", False),
+        ("الرئيس الأسد", "بشار الأسد", False),
+        ("المعارضة", "المعارضة المسلحة", False),
+        ("لإيران", "للجمهورية الإسلامية", False),
+        ("30", "31", False),
+        ("", "والتي", False),  # an insertion is never a respelling
+    ],
+)
+def test_a_respelling_is_told_from_a_rewording(before: str, after: str, respelt: bool) -> None:
+    assert is_respelling(WordChange(before, after)) is respelt
+
+
+def test_a_page_leaves_respellings_to_the_report_and_counts_them() -> None:
+    from briefing.types import ReprintDiff
+
+    changes = (WordChange("التي", "والتي"), WordChange("الكونجرس", "الكونغرس"), WordChange("تنظيم", "ميليشيا"))
+    diff = ReprintDiff(article(), article(), 1, "order", changes)
+    assert shown_changes(diff) == [WordChange("تنظيم", "ميليشيا")]
