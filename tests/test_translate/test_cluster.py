@@ -21,6 +21,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -215,26 +216,41 @@ def test_local_2_makes_the_briefing_and_the_memory_of_a_local_run(
 
 
 class KillAWorkerAtTheFirstBatch:
-    """A progress listener (the run's own seam) that, when the first batch comes back,
-    kills with SIGKILL a worker process that has batches in hand."""
+    """A progress listener (the run's own seam) that, once the translation stage starts,
+    watches the scheduler and kills with SIGKILL the first worker process seen with batches
+    in hand. It watches from a thread, from the moment the batches are handed out: waiting
+    for the first batch to come back left, on a loaded machine, no batch in hand to kill
+    (the seeds make only a few)."""
 
     def __init__(self, client: object, pids: dict[str, int]) -> None:
         self.client = client
         self.pids = pids
         self.killed: tuple[str, int] | None = None
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     def stage(self, name: str, total: int | None) -> None:
-        pass
+        if total and self._watcher is None:
+            self._watcher = threading.Thread(target=self._watch, daemon=True)
+            self._watcher.start()
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            busy = {worker: keys for worker, keys in self.client.processing().items() if keys}  # type: ignore[attr-defined]
+            if busy:
+                worker, keys = next(iter(busy.items()))
+                self.killed = (worker, len(keys))
+                os.kill(self.pids[worker], signal.SIGKILL)
+                return
+            time.sleep(0.002)
 
     def advance(self, steps: int) -> None:
-        if self.killed is None:
-            busy = [worker for worker, keys in self.client.processing().items() if keys]  # type: ignore[attr-defined]
-            assert busy, "the workers finished before one could be killed: give them more to do"
-            self.killed = (busy[0], len(self.client.processing()[busy[0]]))  # type: ignore[attr-defined]
-            os.kill(self.pids[busy[0]], signal.SIGKILL)
+        pass
 
     def close(self) -> None:
-        pass
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=30)
 
 
 def test_a_worker_killed_mid_run_costs_nothing_but_time(
