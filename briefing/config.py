@@ -103,7 +103,7 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -705,16 +705,28 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return values
 
 
-def _read_sources(path: Path, tables: Any) -> tuple[Source, ...]:
+def _each_table(
+    path: Path, section: str, tables: Any, *, known: Sequence[str], required: Sequence[str] = (), missing: str = ""
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each table of a ``[[section]]`` array with its name in messages ("places[2]"), once its
+    keys are checked: none but ``known``, and every one of ``required`` (else ``missing``)."""
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        raise ConfigError(f"{path}: sources: write each source as a [[sources]] table")
-    sources = []
+        article = "an" if section[0] in "aeiou" else "a"
+        raise ConfigError(f"{path}: {section}: write each {section.removesuffix('s')} as {article} [[{section}]] table")
     for number, table in enumerate(tables, 1):
-        where = f"sources[{number}]"
-        known = _source_kinds()
-        unknown = set(table) - {*known, "outlet"}
+        where = f"{section}[{number}]"
+        unknown = set(table) - set(known)
         if unknown:
-            raise ConfigError(f"{path}: {where}: unknown key {min(unknown)!r} (known: {', '.join(known)}, outlet)")
+            raise ConfigError(f"{path}: {where}: unknown key {min(unknown)!r} (known: {', '.join(known)})")
+        if not all(key in table for key in required):
+            raise ConfigError(f"{path}: {where}: {missing}")
+        yield where, table
+
+
+def _read_sources(path: Path, tables: Any) -> tuple[Source, ...]:
+    known = _source_kinds()
+    sources = []
+    for where, table in _each_table(path, "sources", tables, known=(*known, "outlet")):
         kinds = [k for k in known if k in table]
         if len(kinds) != 1:
             raise ConfigError(f"{path}: {where}: give exactly one of {_either(known)}")
@@ -728,16 +740,11 @@ def _read_sources(path: Path, tables: Any) -> tuple[Source, ...]:
 
 
 def _read_topics(path: Path, tables: Any) -> tuple[Topic, ...]:
-    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        raise ConfigError(f"{path}: topics: write each topic as a [[topics]] table")
     topics = []
-    for number, table in enumerate(tables, 1):
-        where = f"topics[{number}]"
-        unknown = set(table) - {"name", "terms", "exclude"}
-        if unknown:
-            raise ConfigError(f"{path}: {where}: unknown key {min(unknown)!r} (known: name, terms, exclude)")
-        if "name" not in table or "terms" not in table:
-            raise ConfigError(f"{path}: {where}: give a name and its terms")
+    for where, table in _each_table(
+        path, "topics", tables, known=("name", "terms", "exclude"), required=("name", "terms"),
+        missing="give a name and its terms",
+    ):
         name = _coerce(path, f"{where}.name", table["name"], str)
         terms, exclude = (_strings(path, f"{where}.{key}", table.get(key, [])) for key in ("terms", "exclude"))
         topics.append(Topic(name.strip(), terms, exclude))
@@ -745,16 +752,11 @@ def _read_topics(path: Path, tables: Any) -> tuple[Topic, ...]:
 
 
 def _read_actors(path: Path, tables: Any) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        raise ConfigError(f"{path}: actors: write each actor as an [[actors]] table")
     actors = []
-    for number, table in enumerate(tables, 1):
-        where = f"actors[{number}]"
-        unknown = set(table) - {"name", "aliases"}
-        if unknown:
-            raise ConfigError(f"{path}: {where}: unknown key {min(unknown)!r} (known: name, aliases)")
-        if "name" not in table or "aliases" not in table:
-            raise ConfigError(f"{path}: {where}: give a name and its aliases")
+    for where, table in _each_table(
+        path, "actors", tables, known=("name", "aliases"), required=("name", "aliases"),
+        missing="give a name and its aliases",
+    ):
         name = _coerce(path, f"{where}.name", table["name"], str).strip()
         given = table["aliases"]
         if isinstance(given, dict):
@@ -768,16 +770,11 @@ def _read_actors(path: Path, tables: Any) -> tuple[tuple[str, tuple[tuple[str, s
 
 
 def _read_places(path: Path, tables: Any) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        raise ConfigError(f"{path}: places: write each place as a [[places]] table")
     places = []
-    for number, table in enumerate(tables, 1):
-        where = f"places[{number}]"
-        unknown = set(table) - {"name", "within", "ar"}
-        if unknown:
-            raise ConfigError(f"{path}: {where}: unknown key {min(unknown)!r} (known: name, within, ar)")
-        if "name" not in table or "ar" not in table:
-            raise ConfigError(f"{path}: {where}: give a name and its Arabic names (ar)")
+    for where, table in _each_table(
+        path, "places", tables, known=("name", "within", "ar"), required=("name", "ar"),
+        missing="give a name and its Arabic names (ar)",
+    ):
         name = _coerce(path, f"{where}.name", table["name"], str).strip()
         within = _coerce(path, f"{where}.within", table.get("within", ""), str).strip()
         places.append((name, within, _strings(path, f"{where}.ar", table["ar"])))
