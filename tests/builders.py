@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
+import pytest
+
+from briefing.config import load_config
+from briefing.errors import ConfigError
 from briefing.types import Article, Briefing, FeaturedStory, KeyPoint, Sentence, Story, StoryArticle, Translation
 
 
@@ -34,3 +40,11 @@ def briefing(items: list[tuple[Article, str, list[tuple[str, str]]]], date: dt.d
         others=(),
         model="translate-ar_en-test 1.0",
     )
+
+
+def assert_config_error(folder: Path, toml: str, message: str) -> None:
+    """Loading ``toml`` (written to ``folder``/briefing.toml) fails with ``message`` in the error."""
+    path = folder / "briefing.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(path)

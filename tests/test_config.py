@@ -6,6 +6,7 @@ import pytest
 
 from briefing.config import Config, find_config_file, load_config
 from briefing.errors import ConfigError
+from tests.builders import assert_config_error
 
 
 def test_toml_values_and_flag_overrides(tmp_path: Path) -> None:
@@ -91,10 +92,7 @@ def test_config_file_search_order(tmp_path: Path) -> None:
     ],
 )
 def test_wrong_values_name_their_key(tmp_path: Path, toml: str, message: str) -> None:
-    path = tmp_path / "briefing.toml"
-    path.write_text(toml, encoding="utf-8")
-    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
-        load_config(path)
+    assert_config_error(tmp_path, toml, message)
 
 
 # Break 9 of the attack on the daily job (issue 11): numbers that aborted the process,

@@ -13,7 +13,6 @@ import pytest
 
 from briefing.cluster import find_stories
 from briefing.config import load_config
-from briefing.errors import ConfigError
 from briefing.framing import frame_stories, is_respelling, shown_changes, shown_phrases, starter_actors
 from briefing.framing.actors import actor_labels
 from briefing.framing.reprints import reprint_diffs, word_changes
@@ -21,7 +20,7 @@ from briefing.framing.wording import DayWords, distinctive_words
 from briefing.ingest.textfiles import read_folder
 from briefing.pipeline import run_briefing
 from briefing.types import Framing, Story, StoryArticle, WordChange
-from tests.builders import article
+from tests.builders import article, assert_config_error
 from tests.pdftools import pdftotext, without_space
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -214,10 +213,7 @@ def test_actors_from_the_configuration(tmp_path: Path) -> None:
     ],
 )
 def test_wrong_actors_name_their_key(tmp_path: Path, toml: str, message: str) -> None:
-    path = tmp_path / "briefing.toml"
-    path.write_text(toml, encoding="utf-8")
-    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
-        load_config(path)
+    assert_config_error(tmp_path, toml, message)
 
 
 def test_the_seeds_pdf_html_and_markdown_show_the_three(config, model) -> None:  # type: ignore[no-untyped-def]

@@ -22,14 +22,13 @@ import pytest
 from briefing.arabic.terms import TermMatcher
 from briefing.arabic.tokenize import word_tokens
 from briefing.config import Config, load_config
-from briefing.errors import ConfigError
 from briefing.ingest.outlets import OutletNames
 from briefing.pipeline import run_briefing
 from briefing.rank import rank_for_reader
 from briefing.rank.topics import TopicMatcher
 from briefing.summarize.story import REPEAT_OVERLAP
 from briefing.types import Story, StoryArticle, Topic
-from tests.builders import article
+from tests.builders import article, assert_config_error
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "saudinewsnet"
@@ -221,10 +220,7 @@ def test_topics_outlets_and_tracking_are_read_from_the_config(tmp_path: Path) ->
     ],
 )
 def test_bad_topics_and_outlets_are_clear_errors(tmp_path: Path, text: str, message: str) -> None:
-    path = tmp_path / "briefing.toml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError, match=message):
-        load_config(path)
+    assert_config_error(tmp_path, text, message)
 
 
 def test_the_shipped_example_config_loads() -> None:

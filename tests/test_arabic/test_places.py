@@ -9,6 +9,7 @@ import pytest
 from briefing.arabic.places import Gazetteer, Mention, Place, any_compatible, compatible, parse_places, starter_places
 from briefing.config import load_config
 from briefing.errors import ConfigError
+from tests.builders import assert_config_error
 
 
 def where(text: str) -> list[str]:
@@ -119,7 +120,4 @@ def test_places_from_the_configuration(tmp_path: Path) -> None:
     ],
 )
 def test_wrong_places_name_their_key(tmp_path: Path, toml: str, message: str) -> None:
-    path = tmp_path / "briefing.toml"
-    path.write_text(toml, encoding="utf-8")
-    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
-        load_config(path)
+    assert_config_error(tmp_path, toml, message)
