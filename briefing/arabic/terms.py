@@ -69,7 +69,13 @@ class TermMatcher:
         alternatives = sorted(self.terms, key=len, reverse=True)  # the longest phrase wins
         self._by_group: list[str] = []
         parts = []
-        for folded in alternatives:
+        # What the word a match starts in is, once its proclitics are taken off: the first run
+        # of word letters of a term's first word, alone or (one word with endings) with one.
+        # Only words that are one of these are tried, with only the terms they may start
+        # (see ``spans``).
+        self._terms_of_word: dict[str, list[int]] = {}
+        self._any_word = False
+        for index, folded in enumerate(alternatives):
             words = folded.split()
             first = words[0]
             if first.startswith(_ARTICLE) and len(first) > len(_ARTICLE) + 1:
@@ -81,31 +87,21 @@ class TermMatcher:
             body = r"\s+".join(re.escape(w) for w in [first, *words[1:]])
             parts.append(f"{prefix}({body})")
             self._by_group.append(self.terms[folded])
+            run = _WORD.match(first)
+            if run is None:  # a term that starts with no word letter: every word may start it
+                self._any_word = True
+                continue
+            starts = [run.group()]
+            if endings and len(words) == 1 and run.group() == first:
+                starts += [run.group() + ending for ending in _ENDINGS]
+            for word in starts:
+                self._terms_of_word.setdefault(word, []).append(index)
         # A name (an actor's alias) takes no endings: "أسد" must not find "الأسدي", a surname.
         suffix = f"(?:{'|'.join(sorted(_ENDINGS, key=len, reverse=True))})?" if endings else ""
         self._pattern = (
             re.compile(rf"(?<!\w)(?:{'|'.join(parts)}){suffix}(?!\w)") if parts else None
         )
-        # What the word a match starts in is, once its proclitics are taken off: the first run
-        # of word letters of a term's first word, alone or (one word with endings) with one.
-        # Only words that are one of these are tried, with only the terms they may start
-        # (see ``spans``).
         self._parts, self._suffix = parts, suffix
-        self._terms_of_word: dict[str, list[int]] = {}
-        self._any_word = False
-        for index, folded in enumerate(alternatives):
-            first_word, *more_words = folded.split()
-            if first_word.startswith(_ARTICLE) and len(first_word) > len(_ARTICLE) + 1:
-                first_word = first_word.removeprefix(_ARTICLE)
-            run = _WORD.match(first_word)
-            if run is None:  # a term that starts with no word letter: every word may start it
-                self._any_word = True
-                break
-            words = [run.group()]
-            if endings and not more_words and run.group() == first_word:
-                words += [run.group() + ending for ending in _ENDINGS]
-            for word in words:
-                self._terms_of_word.setdefault(word, []).append(index)
         self._known_words: dict[str, tuple[re.Pattern[str], list[str]] | None] = {}
         """Words seen, each with the regex of the terms it may start (None: it starts none):
         a day's texts repeat most of their words."""
