@@ -39,6 +39,24 @@ def test_words_that_contain_a_place_are_not_the_place() -> None:
     assert where("الصراع الدائر في المنطقة") == []
 
 
+def test_every_country_a_saudi_paper_congratulates_is_a_place_of_its_own() -> None:
+    # The leadership's cables to two presidents on their national days are two stories:
+    # Tunisia and the Maldives are apart (the Maldives were missing from the table, so the
+    # two cables of 2015-07-25 had no places to tell them apart).
+    assert where("الملك يهنئ رئيس المالديف بذكرى الاستقلال") == ["mv"]
+    assert where("الملك وولي العهد يهنئان رئيس تونس") == ["tn"]
+    assert where("القيادة تهنئ رئيسي المالديف وليبيريا") == ["mv", "lr"]
+    assert where("احتفالات في كوريا الجنوبية وأيرلندا الشمالية وجنوب السودان") == ["kr", "gb.northern_ireland", "ss"]
+    # ... and no name of the table is a common word or another place: torrents are not
+    # Seoul, a cup is not Cuba, the lunar month is not the Comoros, Zinjibar is in Abyan.
+    assert where("أمطار وسيول جارفة") == []
+    assert where("كوبا من الحليب") == []
+    assert where("الشهر القمري") == []
+    assert where("معارك في زنجبار") == ["ye.abyan"]
+    assert where("خرج باكرا") == []
+    assert where("قمة في سيول الكورية") == ["kr"]
+
+
 def test_the_longest_name_wins() -> None:
     assert where("المملكة المتحدة") == ["gb"]
     assert where("الغوطة الشرقية") == ["sy.rif_dimashq"]
