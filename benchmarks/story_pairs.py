@@ -13,11 +13,13 @@ a pair is predicted "one story" when both articles end up in the same story (cop
 included). Precision: of the labelled pairs grouped, the share that are one story; recall:
 of the pairs that are one story, the share grouped.
 
-``--fit`` fits the pair model's weights (``cluster.events.EVENT_WEIGHTS``) on the labelled
-pairs of the files given, as ``find_stories`` computes their features (``cluster.day_evidence``;
-a labelled pair that is not a candidate pair is never scored, so it is not fitted either),
-and prints them; with ``--check``, each file given there is grouped with the fitted weights
-and scored, and each fitting file is scored by weights fitted on the others (leave one day out).
+``--fit`` fits the pair model's weights (``cluster.events.event_weights``: one per feature
+and per product of two features, ``feature_products``) on the labelled pairs of the files
+given, as ``find_stories`` computes their features (``cluster.day_evidence``; a labelled
+pair that is not a candidate pair is never scored, so it is not fitted either), and prints
+them; ``--save`` writes them as the model file (``briefing/cluster/data/event_model.json``);
+with ``--check``, each file given there is grouped with the fitted weights and scored, and
+each fitting file is scored by weights fitted on the others (leave one day out).
 2015-07-22 is the held-out day: scored, never fitted.
 """
 
@@ -135,9 +137,12 @@ FIT_RATE = 0.5
 
 
 def fit(features: list[list[float]], truth: list[bool]) -> list[float]:
+    """Weights of the features and of their products (``feature_products``), then the intercept."""
     import numpy as np
 
-    x = np.hstack([np.asarray(features), np.ones((len(features), 1))])
+    from briefing.cluster.events import feature_products
+
+    x = np.hstack([feature_products(np.asarray(features, dtype=np.float64)), np.ones((len(features), 1))])
     y = np.asarray(truth, dtype=np.float64)
     w = np.zeros(x.shape[1])
     for _ in range(FIT_STEPS):
@@ -153,6 +158,7 @@ def main() -> int:
     parser.add_argument("--errors", action="store_true", help="print each pair grouped wrongly")
     parser.add_argument("--fit", type=Path, nargs="+", help="fit the event weights on these labels files and print them")
     parser.add_argument("--check", type=Path, nargs="+", help="with --fit: score these labels files with the fitted weights")
+    parser.add_argument("--save", type=Path, help="with --fit: write the fitted weights as this model file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="briefing-bench-") as home:
         isolate(Path(home))
@@ -163,9 +169,19 @@ def main() -> int:
             features = [row for rows, _ in known.values() for row in rows]
             truth = [t for _, ts in known.values() for t in ts]
             weights = fit(features, truth)
-            print(f"EVENT_WEIGHTS = ({', '.join(map(str, weights))})  # {len(truth)} pairs")
-            for name, weight in zip([*FEATURE_NAMES, "intercept"], weights, strict=True):
-                print(f"  {name:26} {weight:+.3f}")
+            names = [*FEATURE_NAMES, *(f"{a} x {b}" for n, a in enumerate(FEATURE_NAMES) for b in FEATURE_NAMES[n + 1 :]), "intercept"]
+            print(f"{len(weights)} weights fitted on {len(truth)} pairs; the largest:")
+            for name, weight in sorted(zip(names, weights, strict=True), key=lambda item: -abs(item[1]))[:25]:
+                print(f"  {name:58} {weight:+.3f}")
+            if args.save:
+                model = {
+                    "features": list(FEATURE_NAMES),
+                    "fitted_on": [path.name for path in args.fit],
+                    "pairs": len(truth),
+                    "l2": FIT_L2,
+                    "weights": weights,
+                }
+                args.save.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
             for path in args.check or []:
                 print(json.dumps(score(path, args.data, weights=weights)))
             if args.check and len(args.fit) > 1:

@@ -10,7 +10,7 @@ import pytest
 
 from briefing.arabic.places import starter_places
 from briefing.cluster import day_evidence, find_stories
-from briefing.cluster.events import EVENT_WEIGHTS, FEATURE_NAMES, ArticleTerms, event_scores, pair_features
+from briefing.cluster.events import FEATURE_NAMES, ArticleTerms, event_scores, event_weights, pair_features
 from briefing.cluster.stories import group_by_scores
 from briefing.ingest.records import articles_from_json
 from briefing.types import Article
@@ -31,7 +31,8 @@ ACCIDENT = (
 def features_of(titles: list[str], bodies: list[str], *, shared: int = 0, paragraphs: list[int] | None = None) -> dict[str, float]:
     terms = ArticleTerms.of(titles, bodies, paragraphs=paragraphs)
     values = pair_features(0, 1, [0.5, 0.5], terms, shared)
-    assert len(values) == len(FEATURE_NAMES) == len(EVENT_WEIGHTS) - 1
+    n = len(FEATURE_NAMES)
+    assert len(values) == n and len(event_weights()) == n + n * (n - 1) // 2 + 1  # features, products, intercept
     return dict(zip(FEATURE_NAMES, values, strict=True))
 
 
