@@ -27,8 +27,8 @@ A logistic model turns them, and the product of every two of them, into the prob
 that the pair is one story (the same event, or a development of it): what one feature
 means depends on others (sharing rare words says more when the places are not apart; a
 headline whose words the other article uses says less when both headlines are a
-template). Its weights (``data/event_model.json``) were fitted on the 2,220 labelled
-cross-outlet pairs of 2015-07-23 to 07-27 and 07-31 (SaudiNewsNet; ``benchmarks/labels/``,
+template). Its weights (``data/event_model.json``) were fitted on the 2,960 labelled
+cross-outlet pairs of 2015-07-23 to 07-27, 07-31, 08-03 and 08-09 (SaudiNewsNet; ``benchmarks/labels/``,
 ``benchmarks/story_pairs.py --fit``) and are checked on the 370 pairs of 2015-07-22
 (figures in ``benchmarks/README.md``).
 """
