@@ -27,8 +27,9 @@ A logistic model turns them, and the product of every two of them, into the prob
 that the pair is one story (the same event, or a development of it): what one feature
 means depends on others (sharing rare words says more when the places are not apart; a
 headline whose words the other article uses says less when both headlines are a
-template). Its weights (``data/event_model.json``) were fitted on the 2,960 labelled
-cross-outlet pairs of 2015-07-23 to 07-27, 07-31, 08-03 and 08-09 (SaudiNewsNet; ``benchmarks/labels/``,
+template). Its weights (``data/event_model.json``) were fitted on the labelled
+cross-outlet pairs of 2015-07-23 to 07-27, 07-31, 08-03 and 08-09 that are candidate pairs
+(2,860 of 2,960; SaudiNewsNet; ``benchmarks/labels/``,
 ``benchmarks/story_pairs.py --fit``) and are checked on the 370 pairs of 2015-07-22
 (figures in ``benchmarks/README.md``).
 """
@@ -295,6 +296,9 @@ def event_weights() -> tuple[float, ...]:
     model = json.loads(resources.files("briefing.cluster").joinpath(EVENT_MODEL).read_text(encoding="utf-8"))
     if model["features"] != list(FEATURE_NAMES):
         raise ValueError(f"{EVENT_MODEL} was fitted on other features: {model['features']}")
+    count = len(FEATURE_NAMES)
+    if len(model["weights"]) != count + count * (count - 1) // 2 + 1:
+        raise ValueError(f"{EVENT_MODEL} holds {len(model['weights'])} weights, not one per feature and product and the intercept")
     return tuple(float(w) for w in model["weights"])
 
 
@@ -304,7 +308,11 @@ def event_scores(features: NDArray[np.float64], weights: Sequence[float] | None 
     ``sum(F @ W * F)`` over an upper-triangular ``W``, not by making the products (a day's
     50,000 pairs would take 171 columns more)."""
     w = np.asarray(event_weights() if weights is None else weights, dtype=np.float64)
-    rows = np.asarray(features, dtype=np.float64).reshape(-1, len(FEATURE_NAMES))
+    rows = np.asarray(features, dtype=np.float64)
+    if rows.ndim == 1 and rows.size in (0, len(FEATURE_NAMES)):
+        rows = rows.reshape(-1, len(FEATURE_NAMES))  # one pair, or none
+    if rows.ndim != 2 or rows.shape[1] != len(FEATURE_NAMES):
+        raise ValueError(f"features of shape {rows.shape}: a row of {len(FEATURE_NAMES)} for each pair")
     count = rows.shape[1]
     first, second = np.triu_indices(count, 1)
     if len(w) != count + len(first) + 1:
