@@ -163,15 +163,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="briefing-bench-") as home:
         isolate(Path(home))
         if args.fit:
-            from briefing.cluster.events import FEATURE_NAMES
+            from briefing.cluster.events import FEATURE_NAMES, WEIGHT_NAMES
 
             known = {path: labelled_features(path, args.data) for path in args.fit}
             features = [row for rows, _ in known.values() for row in rows]
             truth = [t for _, ts in known.values() for t in ts]
             weights = fit(features, truth)
-            names = [*FEATURE_NAMES, *(f"{a} x {b}" for n, a in enumerate(FEATURE_NAMES) for b in FEATURE_NAMES[n + 1 :]), "intercept"]
             print(f"{len(weights)} weights fitted on {len(truth)} pairs; the largest:")
-            for name, weight in sorted(zip(names, weights, strict=True), key=lambda item: -abs(item[1]))[:25]:
+            for name, weight in sorted(zip(WEIGHT_NAMES, weights, strict=True), key=lambda item: -abs(item[1]))[:25]:
                 print(f"  {name:58} {weight:+.3f}")
             if args.save:
                 model = {

@@ -10,8 +10,8 @@ Jazan are ``compatible``, Ad-Dayer and Arar are not.
 The table (``data/places.txt``, see its header) holds the Saudi regions and governorates,
 the Yemeni, Syrian, Iraqi and Egyptian governorates and towns in the news, and every
 country (a few only in phrases that make them one) with its capital; ``[[places]]`` in the
-configuration adds more. Names are found as a reader's topic terms are (``arabic.terms``: folded, with
-proclitics); a name written with ``+`` also with the endings of its relative adjective
+configuration adds more. Names are found as a reader's topic terms are (``arabic.terms``:
+folded, with proclitics); a name written with ``+`` also with the endings of its relative adjective
 and plurals (``اليمن+`` finds ``اليمنيين``), the others as written, so that ``الطائف``
 (Taif) is never ``الطائفية`` (sectarian) and ``الرياض`` never ``الرياضية`` (sports).
 Where two names overlap, the longer wins (``المملكة المتحدة`` is the UK, not Saudi Arabia).

@@ -54,8 +54,8 @@ from briefing.arabic.tokenize import content_terms_of_texts, get_stemmer
 from briefing.cluster.stories import tfidf_rows
 
 __all__ = [
-    "EVENT_MODEL", "FEATURE_NAMES", "ArticleTerms", "candidate_pairs", "event_scores", "event_weights", "feature_products",
-    "pair_features",
+    "EVENT_MODEL", "FEATURE_NAMES", "WEIGHT_NAMES", "ArticleTerms", "candidate_pairs", "event_scores", "event_weights",
+    "feature_products", "pair_features",
 ]
 
 # Specific terms: used by at most this many of the day's articles (a name, a place, a case),
@@ -85,8 +85,14 @@ FEATURE_NAMES = (
     "rare_shared", "rare_shared_share", "paragraphs_shared", "paragraphs_shared_share",
 )
 # The pair model's weights (fitted, see the docstring): one per feature, one per product of
-# two features (``feature_products``), then the intercept.
+# two features (the columns ``i < j``, in row-major order), then the intercept.
 EVENT_MODEL = "data/event_model.json"
+_PRODUCT_FIRST, _PRODUCT_SECOND = np.triu_indices(len(FEATURE_NAMES), 1)
+WEIGHT_NAMES = (
+    *FEATURE_NAMES,
+    *(f"{FEATURE_NAMES[i]} x {FEATURE_NAMES[j]}" for i, j in zip(_PRODUCT_FIRST, _PRODUCT_SECOND, strict=True)),
+    "intercept",
+)
 # Candidate pairs: each article's nearest neighbours by any of the cosines, above CANDIDATE_COSINE.
 # 15: the same precision and recall as 20 on 07-22 and 07-23 (recall 0.772 for 0.793 on 07-24)
 # for 7.1 s of grouping instead of 8.3 on 2015-07-21.
@@ -284,21 +290,17 @@ def pair_features(i: int, j: int, cosines: Sequence[float], terms: ArticleTerms,
 
 
 def feature_products(features: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``features`` (a pair a row) followed by the product of every two of its columns,
-    ``i < j`` in row-major order: what the model's weights are fitted on."""
-    first, second = np.triu_indices(features.shape[1], 1)
-    return np.hstack([features, features[:, first] * features[:, second]])
+    """``features`` (a pair a row) followed by the product of every two of its columns, in
+    the order of ``WEIGHT_NAMES``: what the model's weights are fitted on."""
+    return np.hstack([features, features[:, _PRODUCT_FIRST] * features[:, _PRODUCT_SECOND]])
 
 
 @cache
 def event_weights() -> tuple[float, ...]:
     """The shipped weights (``EVENT_MODEL``), read once."""
     model = json.loads(resources.files("briefing.cluster").joinpath(EVENT_MODEL).read_text(encoding="utf-8"))
-    if model["features"] != list(FEATURE_NAMES):
-        raise ValueError(f"{EVENT_MODEL} was fitted on other features: {model['features']}")
-    count = len(FEATURE_NAMES)
-    if len(model["weights"]) != count + count * (count - 1) // 2 + 1:
-        raise ValueError(f"{EVENT_MODEL} holds {len(model['weights'])} weights, not one per feature and product and the intercept")
+    if model["features"] != list(FEATURE_NAMES) or len(model["weights"]) != len(WEIGHT_NAMES):
+        raise ValueError(f"{EVENT_MODEL} was fitted on other features, or holds other weights than {len(WEIGHT_NAMES)}")
     return tuple(float(w) for w in model["weights"])
 
 
@@ -309,15 +311,12 @@ def event_scores(features: NDArray[np.float64], weights: Sequence[float] | None 
     50,000 pairs would take 171 columns more)."""
     w = np.asarray(event_weights() if weights is None else weights, dtype=np.float64)
     rows = np.asarray(features, dtype=np.float64)
-    if rows.ndim == 1 and rows.size in (0, len(FEATURE_NAMES)):
-        rows = rows.reshape(-1, len(FEATURE_NAMES))  # one pair, or none
-    if rows.ndim != 2 or rows.shape[1] != len(FEATURE_NAMES):
-        raise ValueError(f"features of shape {rows.shape}: a row of {len(FEATURE_NAMES)} for each pair")
-    count = rows.shape[1]
-    first, second = np.triu_indices(count, 1)
-    if len(w) != count + len(first) + 1:
-        raise ValueError(f"{len(w)} weights for {count} features and their {len(first)} products")
+    count = len(FEATURE_NAMES)
+    if rows.ndim != 2 or rows.shape[1] != count:
+        raise ValueError(f"features of shape {rows.shape}: a row of {count} for each pair")
+    if len(w) != len(WEIGHT_NAMES):
+        raise ValueError(f"{len(w)} weights for the {len(WEIGHT_NAMES)} of WEIGHT_NAMES")
     products = np.zeros((count, count))
-    products[first, second] = w[count:-1]
+    products[_PRODUCT_FIRST, _PRODUCT_SECOND] = w[count:-1]
     logits = rows @ w[:count] + np.einsum("ij,ij->i", rows @ products, rows) + w[-1]
     return np.asarray(1.0 / (1.0 + np.exp(-logits)))

@@ -10,7 +10,14 @@ import pytest
 
 from briefing.arabic.places import starter_places
 from briefing.cluster import day_evidence, find_stories
-from briefing.cluster.events import FEATURE_NAMES, ArticleTerms, event_scores, event_weights, pair_features
+from briefing.cluster.events import (
+    FEATURE_NAMES,
+    WEIGHT_NAMES,
+    ArticleTerms,
+    event_scores,
+    event_weights,
+    pair_features,
+)
 from briefing.cluster.stories import group_by_scores
 from briefing.ingest.records import articles_from_json
 from briefing.types import Article
@@ -32,7 +39,7 @@ def features_of(titles: list[str], bodies: list[str], *, shared: int = 0, paragr
     terms = ArticleTerms.of(titles, bodies, paragraphs=paragraphs)
     values = pair_features(0, 1, [0.5, 0.5], terms, shared)
     n = len(FEATURE_NAMES)
-    assert len(values) == n and len(event_weights()) == n + n * (n - 1) // 2 + 1  # features, products, intercept
+    assert len(values) == n and len(event_weights()) == len(WEIGHT_NAMES) == n + n * (n - 1) // 2 + 1  # features, products, intercept
     return dict(zip(FEATURE_NAMES, values, strict=True))
 
 
