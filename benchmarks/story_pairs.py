@@ -57,9 +57,7 @@ def read_day(day: str, data: Path) -> list[Any]:
 
 
 def score(labels_path: Path, data: Path, *, errors: bool = False, weights: Sequence[float] | None = None) -> dict[str, object]:
-    from briefing.cluster import LINK_SCORE, MERGE_SCORE, day_evidence, find_stories
-    from briefing.cluster.events import event_scores
-    from briefing.cluster.stories import group_by_scores
+    from briefing.cluster import day_evidence, find_stories, group_day
 
     rows = read_labels(labels_path)
     day = labels_path.stem.removeprefix("story-pairs-")
@@ -76,11 +74,7 @@ def score(labels_path: Path, data: Path, *, errors: bool = False, weights: Seque
         count = len(stories)
     else:  # the stories find_stories would make with these weights
         evidence = day_evidence(articles)
-        scores = dict(zip(evidence.pairs, event_scores(evidence.features, weights).tolist(), strict=True))
-        dates = [a.published for a in evidence.articles]
-        groups = group_by_scores(
-            len(dates), scores, dates, link=LINK_SCORE, merge=MERGE_SCORE, must_link=evidence.reprinted, apart=evidence.apart
-        )
+        groups = group_day(evidence, weights)
         for number, group in enumerate(groups):
             for k in group:
                 for article in (evidence.articles[k], *evidence.copies[k]):

@@ -10,6 +10,7 @@ import pytest
 
 from briefing.arabic.places import starter_places
 from briefing.cluster import day_evidence, find_stories
+from briefing.cluster import stories as stories_module
 from briefing.cluster.events import (
     FEATURE_NAMES,
     WEIGHT_NAMES,
@@ -171,6 +172,51 @@ def test_two_stories_whose_every_pair_scored_is_apart_are_not_merged() -> None:
     # A pair scored over the bar on all its evidence is one story, its places apart or not
     # (the seeds: Orient News names Turkey and Russia in its lead, Sputnik Raqqa).
     assert group_by_scores(2, {(0, 1): 0.99}, [None, None], link=0.5, merge=0.25, apart={(0, 1)}) == [[0, 1]]
+
+
+def test_an_article_joins_a_large_story_on_the_scores_of_pairs_not_scored_before() -> None:
+    # A story of four (0-3) and a reaction (4) scored only against its nearest neighbour, 0
+    # (0.8): the three pairs never scored counted 0, a mean of 0.2, under the bar (0.25).
+    scores = {(0, 1): 0.9, (0, 2): 0.9, (0, 3): 0.9, (1, 2): 0.9, (1, 3): 0.9, (2, 3): 0.9, (0, 4): 0.8}
+    days = [None] * 5
+    assert group_by_scores(5, scores, days, link=0.5, merge=0.25) == [[0, 1, 2, 3], [4]]
+    asked: list[list[tuple[int, int]]] = []
+
+    def score_missing(pairs: list[tuple[int, int]]) -> tuple[list[float], list[bool]]:
+        asked.append(pairs)
+        return [0.3] * len(pairs), [False] * len(pairs)
+
+    # Scored when the two groups are weighed (0.8 and three of 0.3: a mean of 0.425).
+    assert group_by_scores(5, scores, days, link=0.5, merge=0.25, score_missing=score_missing) == [[0, 1, 2, 3, 4]]
+    assert asked == [[(1, 4), (2, 4), (3, 4)]]
+    # Scored low, they keep it apart; and so do places apart on every pair scored.
+    assert group_by_scores(5, scores, days, link=0.5, merge=0.25, score_missing=lambda p: ([0.0] * len(p), [False] * len(p))) == [
+        [0, 1, 2, 3], [4]
+    ]
+
+
+def test_pairs_scored_on_demand_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two stories of 30 joined by one strong pair: 900 cross pairs, 899 never scored. Past
+    # the bound for one merge they count 0 (and nothing is scored); within it, all are.
+    scores = {(i, j): 0.9 for i in range(30) for j in range(i + 1, 30)}
+    scores |= {(i, j): 0.9 for i in range(30, 60) for j in range(i + 1, 60)}
+    scores[(0, 30)] = 0.6
+    asked: list[int] = []
+
+    def score_missing(pairs: list[tuple[int, int]]) -> tuple[list[float], list[bool]]:
+        asked.append(len(pairs))
+        return [0.5] * len(pairs), [False] * len(pairs)
+
+    monkeypatch.setattr(stories_module, "MAX_CROSS_PAIRS_SCORED", 899)
+    groups = group_by_scores(60, scores, [None] * 60, link=0.5, merge=0.25, score_missing=score_missing)
+    assert (len(groups), asked) == (2, [])
+    monkeypatch.setattr(stories_module, "MAX_CROSS_PAIRS_SCORED", 900)
+    groups = group_by_scores(60, scores, [None] * 60, link=0.5, merge=0.25, score_missing=score_missing)
+    assert (len(groups), asked) == (1, [899])
+    # The day's budget holds across merges too.
+    monkeypatch.setattr(stories_module, "MAX_PAIRS_SCORED_ON_DEMAND", 898)
+    groups = group_by_scores(60, scores, [None] * 60, link=0.5, merge=0.25, score_missing=score_missing)
+    assert (len(groups), asked) == (2, [899])
 
 
 @pytest.mark.skipif(not (DATA / "2015-07-21.zip").is_file(), reason="needs ../shared/data (SaudiNewsNet)")
