@@ -22,7 +22,7 @@ from briefing.arabic.tokenize import content_terms_of_texts, get_stemmer
 
 __all__ = [
     "MAX_CROSS_PAIRS_SCORED",
-    "MAX_PAIRS_SCORED_ON_DEMAND",
+    "PAIRS_SCORED_PER_ARTICLE",
     "STORY_WINDOW_DAYS",
     "PairScorer",
     "group_by_scores",
@@ -36,12 +36,16 @@ __all__ = [
 LEAD_WORDS = 100
 # Articles published further apart than this are different stories, however alike.
 STORY_WINDOW_DAYS = 3
-# Cross pairs scored when two groups are weighed (``group_by_scores``), at most, for one
-# merge and for a whole day: a pair's features take about 20 us, so at most 40 ms and 1 s.
-# On the eleven labelled days, 3,700 to 11,100 pairs were scored so in all (300-1,000 a
-# day), and no merge needed more than 2,000.
+# Cross pairs scored when two groups are weighed (``group_by_scores``), at most: for one
+# merge, and for a group, this many for each of its articles in all (what its merges
+# scored, its parts' included): a group made of hundreds of alike articles (a flood of
+# junk) spends its own allowance, not the day's. A call costs about 0.15 ms and 0.04 ms a
+# pair (2015-07-21), so at most 80 ms a merge and, for a day, 3 ms an article (when every
+# pair scored is a call of its own). On 2015-07-21 and the eleven labelled days, 20 gives
+# the stories no bound gives, 10 changes two days' (07-24, 08-06), 5 nine; 07-21 scores
+# 730 pairs in 85 calls (0.05 s), and no merge needed more than 2,000.
 MAX_CROSS_PAIRS_SCORED = 2_000
-MAX_PAIRS_SCORED_ON_DEMAND = 50_000
+PAIRS_SCORED_PER_ARTICLE = 20
 
 PairScorer = Callable[[list[tuple[int, int]]], tuple[list[float], list[bool]]]
 """Scores pairs ``(i, j)``, ``i < j``, not scored before: each pair's score, and whether its places are apart."""
@@ -109,13 +113,14 @@ def group_by_scores(
     alike the four reports read; a pair scored over ``link`` on all its evidence stays one).
     ``must_link`` pairs are joined first.
 
-    A cross pair not in ``scores`` counts 0, unless ``score_missing`` scores it when its two
-    groups are weighed (``scores`` holds only each article's nearest neighbours: without
-    it, an article could hardly join a story of 30, whose other 29 articles it is not
-    nearest to). Bounded: at most ``MAX_CROSS_PAIRS_SCORED`` pairs for one merge and
-    ``MAX_PAIRS_SCORED_ON_DEMAND`` in all; past those, missing pairs count 0."""
+    ``scores`` holds pairs ``(i, j)`` with ``i < j``. A cross pair not in it counts 0, unless
+    ``score_missing`` scores it when its two groups are weighed (``scores`` holds only each
+    article's nearest neighbours: without it, an article could hardly join a story of 30,
+    whose other 29 articles it is not nearest to). Bounded: at most
+    ``MAX_CROSS_PAIRS_SCORED`` pairs for one merge, and ``PAIRS_SCORED_PER_ARTICLE`` for each
+    article of a group in all its merges; past those, missing pairs count 0."""
     pair_scores = dict(scores)
-    budget = MAX_PAIRS_SCORED_ON_DEMAND if score_missing is not None else 0
+    spent: dict[int, int] = {}  # pairs scored on demand by each group's merges so far
     parent = list(range(count))
     members: dict[int, list[int]] = {i: [i] for i in range(count)}
     between: dict[int, dict[int, float]] = {i: {} for i in range(count)}
@@ -160,6 +165,8 @@ def group_by_scores(
         if b in spans:
             first, last = spans.pop(b)
             spans[a] = (min(first, spans[a][0]), max(last, spans[a][1])) if a in spans else (first, last)
+        if b in spent:
+            spent[a] = spent.get(a, 0) + spent.pop(b)
         parent[b] = a
         members[a].extend(members.pop(b))
 
@@ -175,14 +182,18 @@ def group_by_scores(
             continue
         size = len(members[ra]) * len(members[rb])
         scored, away = known[ra].get(rb, (0, 0))
-        if score_missing is not None and scored < size <= min(MAX_CROSS_PAIRS_SCORED, scored + budget):
+        allowance = PAIRS_SCORED_PER_ARTICLE * (len(members[ra]) + len(members[rb])) - spent.get(ra, 0) - spent.get(rb, 0)
+        if score_missing is not None and scored < size <= min(MAX_CROSS_PAIRS_SCORED, scored + allowance):
             missing = [
                 pair for x in members[ra] for y in members[rb]
                 if (pair := (min(x, y), max(x, y))) not in pair_scores
             ]
             values, apart_flags = score_missing(missing)
             pair_scores.update(zip(missing, values, strict=True))
-            budget -= len(missing)
+            # The larger group pays: a flood of alike articles weighed against each article
+            # of a day spends its own allowance.
+            payer = ra if len(members[ra]) >= len(members[rb]) else rb
+            spent[payer] = spent.get(payer, 0) + len(missing)
             added = sum(values)
             between[ra][rb] = between[ra].get(rb, 0.0) + added
             between[rb][ra] = between[rb].get(ra, 0.0) + added

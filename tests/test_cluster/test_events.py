@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import zipfile
 from pathlib import Path
 
@@ -213,10 +214,33 @@ def test_pairs_scored_on_demand_are_bounded(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(stories_module, "MAX_CROSS_PAIRS_SCORED", 900)
     groups = group_by_scores(60, scores, [None] * 60, link=0.5, merge=0.25, score_missing=score_missing)
     assert (len(groups), asked) == (1, [899])
-    # The day's budget holds across merges too.
-    monkeypatch.setattr(stories_module, "MAX_PAIRS_SCORED_ON_DEMAND", 898)
+    # And a group's allowance: 899 pairs is more than 14 for each of the 60 articles.
+    monkeypatch.setattr(stories_module, "PAIRS_SCORED_PER_ARTICLE", 14)
     groups = group_by_scores(60, scores, [None] * 60, link=0.5, merge=0.25, score_missing=score_missing)
     assert (len(groups), asked) == (2, [899])
+
+
+def test_a_flood_of_alike_articles_spends_its_own_allowance_not_the_days() -> None:
+    # 400 articles alike (0.99 with 15 others each, as a flood of junk would be), weighed
+    # first, scoring pairs on demand for each of their merges; then the story of four and its
+    # reaction of the test above, which still needs its three pairs scored to join.
+    rng = random.Random(0)
+    scores = {(0, 1): 0.9, (0, 2): 0.9, (0, 3): 0.9, (1, 2): 0.9, (1, 3): 0.9, (2, 3): 0.9, (0, 4): 0.8}
+    flood = range(5, 405)
+    for i in flood:
+        for j in rng.sample(flood, 15):
+            if i != j:
+                scores[(min(i, j), max(i, j))] = 0.99
+    asked: list[int] = []
+
+    def score_missing(pairs: list[tuple[int, int]]) -> tuple[list[float], list[bool]]:
+        asked.append(len(pairs))
+        return [0.99 if min(p) >= 5 else 0.3 for p in pairs], [False] * len(pairs)
+
+    groups = group_by_scores(405, scores, [None] * 405, link=0.6, merge=0.28, score_missing=score_missing)
+    assert [0, 1, 2, 3, 4] in groups
+    # The flood scored at most its own allowance (20 pairs an article), the story its 3.
+    assert sum(asked) <= stories_module.PAIRS_SCORED_PER_ARTICLE * 405
 
 
 @pytest.mark.skipif(not (DATA / "2015-07-21.zip").is_file(), reason="needs ../shared/data (SaudiNewsNet)")
