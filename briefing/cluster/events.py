@@ -28,8 +28,8 @@ that the pair is one story (the same event, or a development of it): what one fe
 means depends on others (sharing rare words says more when the places are not apart; a
 headline whose words the other article uses says less when both headlines are a
 template). Its weights (``data/event_model.json``) were fitted on the labelled
-cross-outlet pairs of 2015-07-23 to 07-27, 07-31, 08-01, 08-03, 08-06 and 08-09 that are
-candidate pairs (3,561 of 3,700; SaudiNewsNet; ``benchmarks/labels/``,
+cross-outlet pairs of 2015-07-23 to 07-27, 07-31, 08-01, 08-03, 08-04, 08-06, 08-09 and
+08-11 that are candidate pairs (4,275 of 4,440; SaudiNewsNet; ``benchmarks/labels/``,
 ``benchmarks/story_pairs.py --fit``) and are checked on the 370 pairs of 2015-07-22
 (figures in ``benchmarks/README.md``). The same weights score the pairs that are not
 candidates when two groups are weighed (``stories.group_by_scores``).
