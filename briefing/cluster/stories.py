@@ -40,12 +40,13 @@ STORY_WINDOW_DAYS = 3
 # merge, and for a group, this many for each of its articles in all (what its merges
 # scored, its parts' included): a group made of hundreds of alike articles (a flood of
 # junk) spends its own allowance, not the day's. A call costs about 0.15 ms and 0.04 ms a
-# pair (2015-07-21), so at most 80 ms a merge and, for a day, 3 ms an article (when every
-# pair scored is a call of its own). On 2015-07-21 and the eleven labelled days, 20 gives
-# the stories no bound gives, 10 changes two days' (07-24, 08-06), 5 nine; 07-21 scores
-# 730 pairs in 85 calls (0.05 s), and no merge needed more than 2,000.
+# pair (2015-07-21), so at most 80 ms a merge and, for a day, 4.5 ms an article (when
+# every pair scored is a call of its own). On 2015-07-21 and the thirteen labelled days,
+# 30 gives the stories no bound gives, 20 one merge fewer on 08-06, 10 changes three days'
+# stories; 07-21 scored 730 pairs in 85 calls (0.05 s, the ten-day model), no merge more
+# than 2,000.
 MAX_CROSS_PAIRS_SCORED = 2_000
-PAIRS_SCORED_PER_ARTICLE = 20
+PAIRS_SCORED_PER_ARTICLE = 30
 
 PairScorer = Callable[[list[tuple[int, int]]], tuple[list[float], list[bool]]]
 """Scores pairs ``(i, j)``, ``i < j``, not scored before: each pair's score, and whether its places are apart."""

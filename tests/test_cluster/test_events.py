@@ -239,7 +239,7 @@ def test_a_flood_of_alike_articles_spends_its_own_allowance_not_the_days() -> No
 
     groups = group_by_scores(405, scores, [None] * 405, link=0.6, merge=0.28, score_missing=score_missing)
     assert [0, 1, 2, 3, 4] in groups
-    # The flood scored at most its own allowance (20 pairs an article), the story its 3.
+    # The flood scored at most its own allowance (PAIRS_SCORED_PER_ARTICLE), the story its 3.
     assert sum(asked) <= stories_module.PAIRS_SCORED_PER_ARTICLE * 405
 
 
