@@ -120,7 +120,7 @@ def group_by_scores(
     whose other 29 articles it is not nearest to). Bounded: at most
     ``MAX_CROSS_PAIRS_SCORED`` pairs for one merge, and ``PAIRS_SCORED_PER_ARTICLE`` for each
     article of a group in all its merges; past those, missing pairs count 0."""
-    pair_scores = dict(scores)
+    scored_pairs = set(scores)  # and those scored on demand, so that none is scored twice
     spent: dict[int, int] = {}  # pairs scored on demand by each group's merges so far
     parent = list(range(count))
     members: dict[int, list[int]] = {i: [i] for i in range(count)}
@@ -187,10 +187,10 @@ def group_by_scores(
         if score_missing is not None and scored < size <= min(MAX_CROSS_PAIRS_SCORED, scored + allowance):
             missing = [
                 pair for x in members[ra] for y in members[rb]
-                if (pair := (min(x, y), max(x, y))) not in pair_scores
+                if (pair := (min(x, y), max(x, y))) not in scored_pairs
             ]
             values, apart_flags = score_missing(missing)
-            pair_scores.update(zip(missing, values, strict=True))
+            scored_pairs.update(missing)
             # The larger group pays: a flood of alike articles weighed against each article
             # of a day spends its own allowance.
             payer = ra if len(members[ra]) >= len(members[rb]) else rb
