@@ -106,18 +106,28 @@ def distinctive_words(
     if len(by_outlet) < 2:
         return ()
     terms = article_terms(story) if terms is None else terms
-    counts = {outlet: _summed(terms[a.id] for a in articles) for outlet, articles in by_outlet.items()}
-    total = Counter[str]()
-    for c in counts.values():
-        total.update(c)
-    n_total = sum(total.values())
+    outlets = list(by_outlet)
+    # The story's words counted by outlet in one array (outlets x the story's words): each
+    # word looked up in C (map, bincount), not in a Counter per outlet and their sum.
+    term_lists = [terms[a.id] for outlet in outlets for a in by_outlet[outlet]]
+    flat = list(chain.from_iterable(term_lists))
+    vocabulary = list(dict.fromkeys(flat))
+    index = dict(zip(vocabulary, count()))
+    ids = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
+    owner = np.repeat(
+        np.repeat(np.arange(len(outlets)), [len(by_outlet[outlet]) for outlet in outlets]), [len(t) for t in term_lists]
+    )
+    size = len(vocabulary)
+    counts = np.bincount(owner * size + ids, minlength=len(outlets) * size).reshape(len(outlets), size).astype(np.float64)
+    total = counts.sum(axis=0)
+    n_total = float(total.sum())
+    in_story_day = np.fromiter(map(day.counts.get, vocabulary, repeat(0)), dtype=np.float64, count=size)
     found = []
-    for outlet, mine in counts.items():
-        words = list(mine)
-        y_i = np.fromiter(mine.values(), dtype=np.float64, count=len(words))
-        # The words looked up in C (map), not in a generator.
-        y_j = np.fromiter(map(total.__getitem__, words), dtype=np.float64, count=len(words)) - y_i
-        in_day = np.fromiter(map(day.counts.get, words, repeat(0)), dtype=np.float64, count=len(words))
+    for row, outlet in enumerate(outlets):
+        used = np.flatnonzero(counts[row])
+        y_i = counts[row, used]
+        y_j = total[used] - y_i
+        in_day = in_story_day[used]
         n_i = float(y_i.sum())
         n_j = n_total - n_i
         prior = PRIOR_WORDS * np.maximum(in_day, y_i) / max(day.total, n_i)
@@ -127,7 +137,9 @@ def distinctive_words(
             (y_j + prior) / np.maximum(n_j + PRIOR_WORDS - y_j - prior, 0.5)
         )
         z = delta / np.sqrt(1.0 / (y_i + prior) + 1.0 / (y_j + prior))
-        scored = [(float(z[k]), words[k]) for k in np.flatnonzero(z >= MIN_Z) if _showable(words[k])]
+        hits = np.flatnonzero(z >= MIN_Z)
+        candidates = zip(z[hits].tolist(), (vocabulary[k] for k in used[hits].tolist()), strict=True)
+        scored = [(value, word) for value, word in candidates if _showable(word)]
         chosen = sorted(scored, key=lambda s: (-s[0], s[1]))[:MAX_WORDS]
         if chosen:
             forms = _surfaces(by_outlet[outlet], {word for _, word in chosen}, stem)
