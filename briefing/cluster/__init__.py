@@ -226,8 +226,7 @@ def group_day(day: DayEvidence, weights: Sequence[float] | None = None) -> list[
     scores = dict(zip(day.pairs, event_scores(day.features, weights).tolist(), strict=True)) if day.pairs else {}
 
     def score_missing(pairs: list[tuple[int, int]]) -> tuple[list[float], list[bool]]:
-        first = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
-        second = np.fromiter((j for _, j in pairs), dtype=np.int64, count=len(pairs))
+        first, second = np.array(pairs, dtype=np.int64).reshape(-1, 2).T
         cosines = np.column_stack([row_dots(day.vectors, first, second), row_dots(day.text_vectors, first, second)])
         features = pair_feature_rows(pairs, cosines, day.terms, day.shared_paragraphs)
         return event_scores(features, weights).tolist(), (features[:, PLACES_APART] == 1.0).tolist()

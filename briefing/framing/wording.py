@@ -109,14 +109,12 @@ def distinctive_words(
     outlets = list(by_outlet)
     # The story's words counted by outlet in one array (outlets x the story's words): each
     # word looked up in C (map, bincount), not in a Counter per outlet and their sum.
-    term_lists = [terms[a.id] for outlet in outlets for a in by_outlet[outlet]]
+    rows, term_lists = zip(*((row, terms[a.id]) for row, outlet in enumerate(outlets) for a in by_outlet[outlet]))
     flat = list(chain.from_iterable(term_lists))
     vocabulary = list(dict.fromkeys(flat))
     index = dict(zip(vocabulary, count()))
     ids = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
-    owner = np.repeat(
-        np.repeat(np.arange(len(outlets)), [len(by_outlet[outlet]) for outlet in outlets]), [len(t) for t in term_lists]
-    )
+    owner = np.repeat(rows, [len(t) for t in term_lists])  # each word's outlet (its row)
     size = len(vocabulary)
     counts = np.bincount(owner * size + ids, minlength=len(outlets) * size).reshape(len(outlets), size).astype(np.float64)
     total = counts.sum(axis=0)
