@@ -6,10 +6,16 @@ The issue's budget: at most 10 % added to the job's time without translation. Th
 the real ``run_briefing`` on the day's SaudiNewsNet articles (read, stories, ranking, key
 sentences, framing, Markdown, PDF and HTML, the record), with translation taken out: the
 decoder hands the Arabic back at once (an echo, not a model: the one thing replaced, so
-that the model's minutes do not hide the rest). It runs once as shipped and once with the
-framing stage left out (``assemble._framed`` as the identity), each in a fresh process and
-record, in alternation, ``--runs`` times; then each part of the framing is timed alone on the day's
-stories, at a quarter, half and all of the day to show how its cost grows.
+that the model's minutes do not hide the rest). It runs three ways, each in a fresh process
+and record, in turns, ``--runs`` times:
+
+- ``without``: the framing stage left out (``assemble._framed`` as the identity);
+- ``pages``: as ``briefing generate`` and the scheduled job run it: the featured stories
+  framed, the ones the pages show (``frame_every_story=False``);
+- ``every``: as ``briefing generate --json`` runs it: every story framed for the report.
+
+Then each part of the framing is timed alone on the day's stories, at a quarter, half and
+all of the day to show how its cost grows.
 
 Each run's time is given twice: as the clock on the wall saw it, and as the processor time
 the job used (user and system, all its threads). On a machine others share the first
@@ -31,6 +37,7 @@ from isolation import data_missing, scratch_home, unpacked_day
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DAY = REPO.parent / "shared" / "data" / "saudinewsnet" / "2015-07-21.zip"
+MODES = ("without", "pages", "every")
 
 
 class EchoDecoder:
@@ -49,21 +56,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--day", type=Path, default=DEFAULT_DAY)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--one", choices=("with", "without"), help=argparse.SUPPRESS)  # a child run
+    parser.add_argument("--one", choices=MODES, help=argparse.SUPPRESS)  # a child run
     parser.add_argument("--inbox", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(*one_run(args.inbox, dt.date.fromisoformat(args.day.stem), framing=args.one == "with"))
+        print(*one_run(args.inbox, dt.date.fromisoformat(args.day.stem), mode=args.one))
         return 0
     if data_missing(args.day):
         return 0
     with scratch_home() as work:
         inbox = unpacked_day(args.day, work)
-        # Each run in a fresh process (no cache warmed by the other), in the order
-        # without, with, with, without, ... so that neither always goes first.
-        times: dict[str, dict[str, list[float]]] = {"wall": {"with": [], "without": []}, "cpu": {"with": [], "without": []}}
+        # Each run in a fresh process (no cache warmed by another), the order turned by one
+        # each round (without, pages, every; pages, every, without; ...) so that none always goes first.
+        times: dict[str, dict[str, list[float]]] = {"wall": {m: [] for m in MODES}, "cpu": {m: [] for m in MODES}}
         for run in range(args.runs):
-            for label in (("without", "with") if run % 2 == 0 else ("with", "without")):
+            for label in MODES[run % 3:] + MODES[: run % 3]:
                 child = subprocess.run(
                     [sys.executable, __file__, "--day", str(args.day), "--one", label, "--inbox", str(inbox)],
                     capture_output=True, text=True, check=True,
@@ -73,30 +80,32 @@ def main() -> int:
                 times["cpu"][label].append(float(cpu))
         for clock, name in (("wall", "wall-clock time"), ("cpu", "processor time")):
             runs = times[clock]
-            with_framing, without = statistics.median(runs["with"]), statistics.median(runs["without"])
+            without = statistics.median(runs["without"])
             print(f"{args.day.name}: the job without translation, {name} (median of {args.runs} runs each, a process "
-                  f"each): {without:.2f} s without the framing, {with_framing:.2f} s with it: "
-                  f"{with_framing - without:+.2f} s, {100 * (with_framing / without - 1):+.1f} %  "
-                  f"(without: {min(runs['without']):.2f}-{max(runs['without']):.2f} s, "
-                  f"with: {min(runs['with']):.2f}-{max(runs['with']):.2f} s)")
+                  f"each): {without:.2f} s without the framing ({min(runs['without']):.2f}-{max(runs['without']):.2f} s)")
+            for mode, what in (("pages", "the featured stories framed (generate)"),
+                               ("every", "every story framed (generate --json)")):
+                framed = statistics.median(runs[mode])
+                print(f"    {what}: {framed:.2f} s ({min(runs[mode]):.2f}-{max(runs[mode]):.2f} s): "
+                      f"{framed - without:+.2f} s, {100 * (framed / without - 1):+.1f} %")
         parts(inbox)
         inside(inbox, dt.date.fromisoformat(args.day.stem))
     return 0
 
 
-def one_run(inbox: Path, date: dt.date, *, framing: bool) -> tuple[float, float]:
-    """Seconds of one ``run_briefing`` of the day in a fresh scratch home and record: on
-    the wall, and of processor time."""
+def one_run(inbox: Path, date: dt.date, *, mode: str) -> tuple[float, float]:
+    """Seconds of one ``run_briefing`` of the day (``mode``: one of ``MODES``) in a fresh
+    scratch home and record: on the wall, and of processor time."""
     with scratch_home() as work:
         from briefing import assemble
         from briefing.config import Config
         from briefing.pipeline import run_briefing
 
-        if not framing:
-            assemble._framed = lambda config, ranked: ranked  # type: ignore[assignment]
+        if mode == "without":
+            assemble._framed = lambda config, ranked, wanted=None: ranked  # type: ignore[assignment]
         config = Config(input_dir=inbox, out_dir=work / "out", database=work / "record.sqlite3")
         started, used = time.perf_counter(), time.process_time()
-        run_briefing(config, date=date, decoder=EchoDecoder())  # type: ignore[arg-type]
+        run_briefing(config, date=date, decoder=EchoDecoder(), frame_every_story=mode == "every")  # type: ignore[arg-type]
         return time.perf_counter() - started, time.process_time() - used
 
 
@@ -148,9 +157,9 @@ def inside(inbox: Path, date: dt.date, repeats: int = 5) -> None:
     stage: list[tuple[float, float]] = []
     made: list[tuple[object, Path, dict[str, object]]] = []
 
-    def timed_framing(config: Config, ranked: list[object]) -> list[object]:
+    def timed_framing(config: Config, ranked: list[object], wanted: object = None) -> list[object]:
         started, used = time.perf_counter(), time.process_time()
-        result = framed(config, ranked)  # type: ignore[arg-type]
+        result = framed(config, ranked, wanted)  # type: ignore[arg-type]
         stage.append((time.perf_counter() - started, time.process_time() - used))
         return result  # type: ignore[return-value]
 
@@ -160,9 +169,10 @@ def inside(inbox: Path, date: dt.date, repeats: int = 5) -> None:
 
     assemble._framed, pdf.render_pdf = timed_framing, kept_pdf  # type: ignore[assignment]
     try:
-        with scratch_home() as work:
-            config = Config(input_dir=inbox, out_dir=work / "out", database=work / "record.sqlite3")
-            run_briefing(config, date=date, decoder=EchoDecoder())  # type: ignore[arg-type]
+        for every in (False, True):
+            with scratch_home() as work:
+                config = Config(input_dir=inbox, out_dir=work / "out", database=work / "record.sqlite3")
+                run_briefing(config, date=date, decoder=EchoDecoder(), frame_every_story=every)  # type: ignore[arg-type]
     finally:
         assemble._framed, pdf.render_pdf = framed, rendered  # type: ignore[assignment]
     briefing, templates_dir, options = made[0]
@@ -176,7 +186,8 @@ def inside(inbox: Path, date: dt.date, repeats: int = 5) -> None:
             rendered(value, templates_dir, **options)  # type: ignore[arg-type]
             shown[label].append(time.process_time() - used)
     with_shown, without = statistics.median(shown["with"]), statistics.median(shown["without"])
-    print(f"inside the job: the framing stage {stage[0][0]:.2f} s ({stage[0][1]:.2f} s of processor time); the PDF "
+    print(f"inside the job: the framing stage {stage[0][0]:.2f} s ({stage[0][1]:.2f} s of processor time) for the "
+          f"featured stories, {stage[1][0]:.2f} s ({stage[1][1]:.2f} s) for every story; the PDF "
           f"{with_shown:.2f} s with the framing shown, {without:.2f} s without: {with_shown - without:+.2f} s (processor "
           f"time, medians of {repeats}; least {min(shown['with']):.2f} s and {min(shown['without']):.2f} s: "
           f"{min(shown['with']) - min(shown['without']):+.2f} s)")

@@ -193,20 +193,24 @@ class BriefingPlan:
 
 
 def plan_briefing(
-    config: Config, stories: list[Story], tracked: Sequence[PublishedStory], said: Sequence[str], date: dt.date
+    config: Config, stories: list[Story], tracked: Sequence[PublishedStory], said: Sequence[str], date: dt.date,
+    *, frame_every_story: bool = True,
 ) -> tuple[BriefingPlan, list[RankedStory]]:
     """The stories ranked for the reader (topics, coverage, continuations of ``tracked``,
     the stories of the last ``stories.track_days`` days' briefings), and what the briefing
     shows of them. A key sentence that near-repeats one of ``said`` (the last
     ``REPEAT_DAYS`` days' key sentences) is not new: a continuing story with nothing new is
-    listed ("no new developments"), not featured."""
+    listed ("no new developments"), not featured.
+
+    The featured stories are framed (the page shows their framing); the others only with
+    ``frame_every_story`` (the ``--json`` report has every story's)."""
     from briefing.rank import rank_for_reader
     from briefing.summarize.story import has_news, said_before
 
     ranked = rank_for_reader(stories, config.topics, tracked, date)
     chosen = select_featured(config, [r.story for r in in_turns(ranked, config.topics)], said=said)
     points = {id(story): found for story, found in chosen}
-    ranked = _framed(config, ranked)
+    ranked = _framed(config, ranked, None if frame_every_story else [id(r.story) in points for r in ranked])
     featured = [(r, points[id(r.story)]) for r in ranked if id(r.story) in points]
     rest = [r for r in ranked if id(r.story) not in points]
     listed = [r for r in rest if r.story.outlet_count >= 2]
@@ -222,13 +226,13 @@ def plan_briefing(
     return plan, ranked
 
 
-def _framed(config: Config, ranked: list[RankedStory]) -> list[RankedStory]:
-    """Each story with its framing (``framing``): the reprints' changes, the actors' labels
-    and each outlet's distinctive words."""
+def _framed(config: Config, ranked: list[RankedStory], wanted: Sequence[bool] | None = None) -> list[RankedStory]:
+    """Each story (each ``wanted`` one) with its framing (``framing``): the reprints'
+    changes, the actors' labels and each outlet's distinctive words."""
     from briefing.framing import frame_stories, starter_actors
 
     actors = starter_actors().extended([(name, dict(aliases)) for name, aliases in config.actors])
-    framings = frame_stories([r.story for r in ranked], actors)
+    framings = frame_stories([r.story for r in ranked], actors, wanted=wanted)
     return [dataclasses.replace(r, framing=f) if f else r for r, f in zip(ranked, framings, strict=True)]
 
 

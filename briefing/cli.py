@@ -182,7 +182,8 @@ def generate(
         from briefing.progress import reporting
 
         with reporting(_progress(as_json)):
-            report = run_briefing(config, date=date, choice=choice)
+            # Framing that only the --json report shows is not computed without it.
+            report = run_briefing(config, date=date, choice=choice, frame_every_story=as_json)
     except BriefingError as error:
         _fail(error, as_json=as_json, date=date_text)
     if as_json:

@@ -132,7 +132,8 @@ def scheduled_job(config: Config, *, decoder: Any = None, clock: Callable[[], dt
 
     def job() -> None:
         try:
-            report = run_briefing(config, decoder=decoder, clock=clock or utc_now)
+            # No report is printed: the framing of stories the pages do not show is left out.
+            report = run_briefing(config, decoder=decoder, clock=clock or utc_now, frame_every_story=False)
         except BriefingError as error:
             log.error("scheduled run failed: %s", error)
             return

@@ -188,6 +188,51 @@ def test_every_story_of_two_outlets_is_framed_one_outlet_is_not(seed_story: Stor
     ]
 
 
+def test_a_story_the_pages_do_not_show_is_framed_only_when_asked(seed_story: Story) -> None:
+    other = Story((
+        StoryArticle(article(outlet="A", id="c" * 16, body="هاجمت ميليشيا قسد القرية. وقالت المصادر إن الهجوم وقع ليلا.")),
+        StoryArticle(article(outlet="B", id="d" * 16, body="انسحبت قوات قسد من القرية. وقال الجيش إن الانسحاب تم فجرا.")),
+    ))
+    alone = Story((StoryArticle(article(outlet="A", id="e" * 16, body="هاجمت ميليشيا قسد البلدة.")),))
+    every = frame_stories([seed_story, other, alone], starter_actors())
+    some = frame_stories([seed_story, other, alone], starter_actors(), wanted=[False, True, True])
+    # The one not wanted has nothing; the one wanted has what it has among all (the
+    # distinctive words' prior is still the whole day's, the seeds' story included).
+    assert some == [Framing(), every[1], Framing()]
+    assert every[0].reprints and every[1].labels
+    assert frame_stories([seed_story, other], starter_actors(), wanted=[False, False]) == [Framing(), Framing()]
+
+
+def test_generate_frames_the_stories_it_does_not_feature_for_json_alone(  # type: ignore[no-untyped-def]
+    config, model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # With no story featured, the seeds' story is listed in one line: its framing is
+    # shown nowhere on the pages, so the run without --json leaves it out, ...
+    listed = config.replace(featured_stories=0)
+    report = run_briefing(listed, date=dt.date(2026, 12, 2), decoder=model, frame_every_story=False)
+    (story,) = report.stories
+    assert (story["reprints"], story["labels"], story["distinctive"]) == ([], {}, {})
+    assert "What the reprint changed" not in dict(report.outputs)["html"].read_text(encoding="utf-8")
+    # ... and `generate --json` has it, from the command line as scripts call it.
+    from briefing import cli
+
+    (tmp_path / "briefing.toml").write_text(
+        f'[stories]\nfeatured = 0\n[translate]\npackages_dir = "{config.argos_packages_dir}"\n'
+        f'[store]\npath = "{tmp_path / "cli.sqlite3"}"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["generate", "--input", str(config.input_dir), "--out", str(tmp_path / "cli-out"),
+                  "--date", "2026-12-02", "--json"])
+    assert exited.value.code == 0
+    (story,) = json.loads(capsys.readouterr().out)["stories"]
+    (pair,) = story["reprints"]
+    assert (pair["original"], pair["copy"], pair["paragraphs"]) == ("Sputnik Arabic", "Orient News", 2)
+    assert [(c["from"], c["to"]) for c in pair["changes"]] == [(c.before, c.after) for c in SEED_CHANGES]
+    assert {outlet for outlet in story["labels"]["SDF"]} == {"Sputnik Arabic", "Orient News"}
+
+
 def test_actors_from_the_configuration(tmp_path: Path) -> None:
     path = tmp_path / "briefing.toml"
     path.write_text(
