@@ -337,6 +337,26 @@ def test_a_change_with_markdown_in_it_stays_text_in_the_markdown() -> None:
     assert "<img" not in rendered and 'href="https://evil.example' not in rendered and "<em>x</em>" not in rendered
 
 
+def test_a_reprint_with_no_change_to_show_says_why_instead_of_an_empty_list() -> None:
+    from briefing.render import find_templates_dir, render_markdown
+    from briefing.render.pdf import briefing_html
+    from briefing.types import ReprintDiff
+    from tests.builders import briefing
+
+    a, b, c = (article(outlet=name, id=name.lower() * 16) for name in ("A", "B", "C"))
+    made = briefing([(a, "Headline", [("جملة.", "A sentence.")])])
+    respelt = (WordChange("الكونجرس", "الكونغرس"), WordChange("التي", "والتي"))
+    framing = Framing(reprints=(ReprintDiff(a, b, 2, "date", respelt), ReprintDiff(a, c, 1, "date", ())))
+    page = dataclasses.replace(made, stories=(dataclasses.replace(made.stories[0], framing=framing),))
+    html = briefing_html(page, find_templates_dir(None), summarizer="textrank")
+    assert "<ul class=\"changes\">" not in html
+    assert "Only the same words respelt or re-inflected (2 changes, in the --json report)." in html
+    assert "Word for word: no change." in html
+    markdown = render_markdown(page, find_templates_dir(None), summarizer="textrank")
+    assert "B reprints 2 paragraphs of A's (the later by date):*\n\nOnly the same words respelt" in markdown
+    assert "Word for word: no change." in markdown
+
+
 def test_the_reprints_compare_the_paragraphs_as_the_grouping_hashed_them(seed_story: Story) -> None:
     from briefing.arabic.tokenize import word_tokens
     from briefing.cluster.reprints import MIN_PARAGRAPH_WORDS, SHINGLE_WORDS, paragraphs_of
