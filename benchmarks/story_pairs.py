@@ -123,26 +123,36 @@ def labelled_features(labels_path: Path, data: Path) -> tuple[list[list[float]],
     return features, truth
 
 
-# The fit: logistic regression by gradient descent, with a small L2 penalty (the features
-# are all 0-1) so that the labelled pairs fix the weights without chasing single pairs.
+# The fit: logistic regression with a small L2 penalty (the features are all 0-1) so that
+# the labelled pairs fix the weights without chasing single pairs, minimised by L-BFGS.
+# Gradient descent (20,000 steps of 0.5) reached the same weights (the shipped model
+# within 0.0014, the same stories on the thirteen labelled days) in about 100 s a fit on
+# the twelve days' 4,275 pairs, against 0.3 s: leave-one-day-out takes seconds, not half
+# an hour.
 FIT_L2 = 0.003
-FIT_STEPS = 20_000
-FIT_RATE = 0.5
+FIT_MAX_ITERATIONS = 5_000
 
 
 def fit(features: list[list[float]], truth: list[bool]) -> list[float]:
     """Weights of the features and of their products (``feature_products``), then the intercept."""
     import numpy as np
+    from scipy.optimize import minimize
 
     from briefing.cluster.events import feature_products
 
     x = np.hstack([feature_products(np.asarray(features, dtype=np.float64)), np.ones((len(features), 1))])
     y = np.asarray(truth, dtype=np.float64)
-    w = np.zeros(x.shape[1])
-    for _ in range(FIT_STEPS):
-        p = 1.0 / (1.0 + np.exp(-x @ w))
-        w -= FIT_RATE * (x.T @ (p - y) / len(y) + FIT_L2 * np.r_[w[:-1], 0.0])
-    return [round(float(v), 3) for v in w]
+    penalised = np.r_[np.ones(x.shape[1] - 1), 0.0]  # not the intercept
+
+    def loss_and_gradient(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = x @ w
+        loss = np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * FIT_L2 * np.sum((w * penalised) ** 2)
+        gradient = x.T @ (1.0 / (1.0 + np.exp(-z)) - y) / len(y) + FIT_L2 * w * penalised
+        return float(loss), gradient
+
+    found = minimize(loss_and_gradient, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B",
+                     options={"maxiter": FIT_MAX_ITERATIONS})
+    return [round(float(v), 3) for v in found.x]
 
 
 def main() -> int:
