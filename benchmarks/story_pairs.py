@@ -126,9 +126,9 @@ def labelled_features(labels_path: Path, data: Path) -> tuple[list[list[float]],
 # The fit: logistic regression with a small L2 penalty (the features are all 0-1) so that
 # the labelled pairs fix the weights without chasing single pairs, minimised by L-BFGS.
 # Gradient descent (20,000 steps of 0.5) reached the same weights (the shipped model
-# within 0.0014, the same stories on the thirteen labelled days) in about 100 s a fit on
-# the twelve days' 4,275 pairs, against 0.3 s: leave-one-day-out takes seconds, not half
-# an hour.
+# within 0.001, their rounding; the same stories on 07-22) in about 100 s a fit on the
+# twelve days' 4,275 pairs, against 0.4 s: leave-one-day-out takes seconds, not half an
+# hour.
 FIT_L2 = 0.003
 FIT_MAX_ITERATIONS = 5_000
 

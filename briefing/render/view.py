@@ -342,10 +342,9 @@ class ReprintView:
         """What the page says of the changes it does not show: a pair with none to show
         (a reprint word for word, or only respelt) must not read as a blank list."""
         if self.changes:
-            return f"{self.more} more {'change' if self.more == 1 else 'changes'} in the --json report." if self.more else ""
+            return f"{plural(self.more, 'more change')} in the --json report." if self.more else ""
         if self.more:
-            return (f"Only the same words respelt or re-inflected ({self.more} "
-                    f"{'change' if self.more == 1 else 'changes'}, in the --json report).")
+            return f"Only the same words respelt or re-inflected ({plural(self.more, 'change')}, in the --json report)."
         return "Word for word: no change."
 
 
